@@ -28,7 +28,7 @@ end
 -- in a template is an error before it is a nil at generation time.
 M.TEMPLATE_VARS = {
   -- helpers every stage template and include gets
-  "act_c", "explain", "flt", "include", "int", "lin", "loop", "loop1", "plus", "region_comment",
+  "act_c", "each", "explain", "flt", "include", "int", "ix", "lin", "loop", "loop1", "plus", "region_comment",
   -- a stage: the plan record, function name, input buffer, index table
   "st", "fn", "src", "srcname",
   -- layer.c.in and pack.c.in
@@ -39,7 +39,7 @@ M.TEMPLATE_VARS = {
   "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
   "target_note", "header", "layer_code",
   -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
-  "acc", "at", "n", "V", "per", "mr", "nr", "o", "t", "rc", "cc",
+  "acc", "at", "n", "V", "per", "line", "mr", "nr", "o", "t", "rc", "cc",
 }
 local KNOWN = {}
 for _, k in ipairs(M.TEMPLATE_VARS) do KNOWN[k] = true end
@@ -87,16 +87,20 @@ end
 
 -- A linear expression: terms {coef, var} (zero coefficients dropped) plus
 -- a constant, written the way a person would ("448 * vy + 16 * vx - 8").
+-- A var may be a number (a loop variable whose loop runs once: see ix),
+-- which folds into the constant.
 local function lin(terms, const)
   local s = ""
+  const = const or 0
   for _, t in ipairs(terms) do
     local c, v = t[1], t[2]
-    if c ~= 0 then
+    if type(v) == "number" then
+      const = const + c * v
+    elseif c ~= 0 then
       local term = c == 1 and v or (util.int(c) .. " * " .. v)
       s = s == "" and term or (s .. " + " .. term)
     end
   end
-  const = const or 0
   if s == "" then return util.int(const) end
   if const > 0 then return s .. " + " .. util.int(const) end
   if const < 0 then return s .. " - " .. util.int(-const) end
@@ -141,17 +145,32 @@ local function loop(v, a, b, step, base, comment)
          (step == 1 and ("++" .. v) or (v .. " += " .. util.int(step))) .. ") {" .. c
 end
 
--- A one-statement loop of v over [a, b): "for (...) stmt", or for one trip
--- "{ const int v = a; stmt }".
-local function loop1(v, a, b, stmt)
-  if b - a == 1 then return "{ const int " .. v .. " = " .. util.int(a) .. "; " .. stmt .. " }" end
-  return "for (int " .. v .. " = " .. util.int(a) .. "; " .. v .. " < " .. util.int(b) .. "; ++" .. v .. ") " .. stmt
+-- A one-statement loop of v over [a, b): "for (...) body(v)", or for one
+-- trip the statement alone, body(a), with the value in place of the
+-- variable (body builds its indices with lin).
+local function loop1(v, a, b, body)
+  if b - a == 1 then return body(a) end
+  return "for (int " .. v .. " = " .. util.int(a) .. "; " .. v .. " < " .. util.int(b) .. "; ++" .. v .. ") " .. body(v)
 end
 
-M.loop, M.loop1 = loop, loop1
+-- A loop of v over [0, n) whose body folds the variable when it runs once:
+-- each(v, n, comment) opens it ("for (...) {" or a plain "{"), and ix(v, n)
+-- is what the body's lin terms take for it (the name, or 0).
+local function each(v, n, comment)
+  local c = comment and ("   /* " .. comment .. " */") or ""
+  if n == 1 then return "{" .. c end
+  return "for (int " .. v .. " = 0; " .. v .. " < " .. util.int(n) .. "; ++" .. v .. ") {" .. c
+end
+local function ix(v, n)
+  if n == 1 then return 0 end
+  return v
+end
+
+M.loop, M.loop1, M.each, M.ix = loop, loop1, each, ix
 
 helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = explain.region,
-            include = include, explain = explain, loop = loop, loop1 = loop1, int = util.int }
+            include = include, explain = explain, loop = loop, loop1 = loop1, each = each, ix = ix,
+            int = util.int }
 
 ---------------------------------------------------------------- names
 
@@ -160,7 +179,7 @@ helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_commen
 -- projection "<pixels>x<channels>" (+ "pairs": pixel pairs).
 local function tile_name(st)
   if st.kind == "spatial" then
-    return util.int(st.tiles[1].nacc) .. "c" .. util.int(st.ur) .. "p" .. (explain.rows_paired(st) and "2r" or "")
+    return util.int(st.tiles[1].nacc) .. "c" .. util.int(st.ur) .. "p" .. (st.pairs and "2r" or "")
   end
   return util.int(st.mr) .. "x" .. util.int(st.nr) .. (st.pair and "pairs" or "")
 end
@@ -205,7 +224,7 @@ end
 local function buffer(ref, s, const)
   if ref[1] ~= "scratch" then return ref[1] end
   if ref[2] == 0 then return "scratch" end
-  return "scratch + " .. const("S" .. util.int(s) .. "_OUT", ref[2], "stage " .. util.int(s) .. "'s output in scratch")
+  return "scratch + " .. const("S" .. util.int(s) .. "_OUT", ref[2], explain.offset("out", s))
 end
 
 -- Fused separable layers: one depthwise function per band shape (row class,
@@ -235,14 +254,14 @@ end
 -- when the loop's last band would run past the input.
 local function band_prefetch_args(b, const)
   local pf = b.pf
-  local row = const("IN_ROW", pf.row, "floats of an input row")
+  local row = const("IN_ROW", pf.row, explain.offset("in_row"))
   if not b.loop then
     if pf.r1 == 0 then return "in, 0, 0" end
     return "in, " .. util.int(pf.r0) .. " * " .. row .. ", " .. util.int(pf.r1) .. " * " .. row
   end
   local r0, r1 = lin({ { pf.step, "y" } }, pf.c0), lin({ { pf.step, "y" } }, pf.c1)
   if pf.clip then
-    local h = const("IN_H", pf.clip, "input rows")
+    local h = const("IN_H", pf.clip, explain.offset("in_h"))
     r1 = "(" .. r1 .. " < " .. h .. " ? " .. r1 .. " : " .. h .. ")"
   else
     r1 = "(" .. r1 .. ")"
@@ -254,8 +273,8 @@ local function fused_calls(L, p, const)
   local f = p.fused
   local calls = {}
   local q = p.stages[2]
-  local row = const("OUT_ROW", L.MW * L.OC, "floats of an output row")
-  local w2 = "packed + " .. const("S2_W", q.woff, "stage 2's packed weights")
+  local row = const("OUT_ROW", L.MW * L.OC, explain.offset("out_row"))
+  local w2 = "packed + " .. const("S2_W", q.woff, explain.offset("w", 2))
   for _, b in ipairs(f.bands) do
     local dw = kernel(L, #p.stages, 1, b.dw)
     local pw = kernel(L, #p.stages, 2, f.pw_of[b.n])
@@ -268,7 +287,7 @@ local function fused_calls(L, p, const)
     end
     if b.loop then
       calls[#calls + 1] = loop("y", b.start, b.start + b.loop * b.n, b.n, nil,
-                               "bands of " .. util.int(b.n) .. " rows")
+                               explain.band_loop(b.n))
       for _, c in ipairs(call("y")) do calls[#calls + 1] = c end
       calls[#calls + 1] = "}"
     else
@@ -283,12 +302,12 @@ local function index_table(st, srcname)
   local rows = {}
   if st.mode == "classes" then
     for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = "    " .. ilist(c.src) .. "," end
-    return "/* source channels of each class of outputs (a window of the topology), increasing */\n" ..
+    return "/* " .. explain.index_table("classes") .. " */\n" ..
            "static const int " .. srcname .. "[" .. util.int(#st.class_srcs * st.S) .. "] = {\n" ..
            table.concat(rows, "\n") .. "\n};\n\n"
   end
   for o = 1, #st.srcs do rows[#rows + 1] = "    " .. ilist(st.srcs[o]) .. "," end
-  return "/* source channels of every output channel, increasing (README \"Layer semantics\", topology) */\n" ..
+  return "/* " .. explain.index_table("gather") .. " */\n" ..
          "static const int " .. srcname .. "[" .. util.int(st.cout * st.S) .. "] = {\n" ..
          table.concat(rows, "\n") .. "\n};\n\n"
 end
@@ -319,11 +338,11 @@ local function layer_code(net, p)
     if not p.fused then
       local args = { buffer(st.src, i - 1, const), buffer(st.dst, i, const),
                      st.woff > 0 and ("packed + " .. const("S" .. util.int(i) .. "_W", st.woff,
-                       "stage " .. util.int(i) .. "'s packed weights")) or "packed" }
+                       explain.offset("w", i))) or "packed" }
       if st.res then args[#args + 1] = st.res end
       if st.staged then
         args[#args + 1] = "scratch + " .. const("S" .. util.int(i) .. "_STAGE", st.stage_off,
-          "stage " .. util.int(i) .. "'s zero-padded input copy in scratch")
+          explain.offset("stage", i))
       end
       calls[#calls + 1] = vars.fn .. "(" .. table.concat(args, ", ") .. ");"
     end
@@ -339,15 +358,16 @@ local function layer_code(net, p)
   }))
 end
 
--- Renders every file of a planned net.  Returns a list of {path, text}.
-function M.net(plan, file, runtime_dir)
+-- Renders every file of a planned net; note: the TARGET=native note for
+-- the .c file's first comment, or nil.  Returns a list of {path, text}.
+function M.net(plan, file, runtime_dir, note)
   local net = plan.net
   local tg = targets[plan.target] or targets.scalar
   local common = {
     net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
     human = util.human, signature = signature, ilist = ilist, act_init = act_init,
     OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
-    target_note = plan.target_note or "", header = tg.header,
+    target_note = note or "", header = tg.header,
   }
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end

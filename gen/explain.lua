@@ -14,32 +14,43 @@ local function kib_floor(bytes) return util.idiv(bytes, 1024) end
 
 local function s_if(n) return n == 1 and "" or "s" end
 
--- Why each target's register tiles are the size they are.
-M.WHY = {
-  scalar = {
-    dw = "8 accumulators: with the current weight and input they fit the 16-32 FP registers of scalar FPUs " ..
-         "(Cortex-M4F/M7: 32 single-precision registers), and compilers vectorize the 8-wide tap statements " ..
-         "where SIMD exists",
-    pw = "4 pixels x 4 channels = 16 accumulators + 4 inputs + 4 weights = 24 live values, inside a " ..
-         "32-register FPU; each weight load feeds 4 MACs and each input load 4 MACs",
-  },
-  avx512 = {
-    dw = "one 16-float zmm per 16 channels; 8 output pixels along the row share each weight register " ..
-         "(8 accumulators + the kernel's weight vectors within 32 zmm)",
-    pw = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each " ..
-         "weight vector feeds one FMA per pixel row",
-  },
-  avx2 = {
-    dw = "one 8-float ymm per 8 channels; 4 output pixels along the row share each weight register " ..
-         "(16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
-    pw = "at most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm registers",
-  },
-  neon = {
-    dw = "one 4-float q register per 4 channels; 8 output pixels along the row share each weight register " ..
-         "(32 q registers)",
-    pw = "at most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers",
-  },
-}
+-- Why each target's register tiles are the size they are, from its
+-- register file and budgets (targets.lua).
+M.WHY = {}
+function M.WHY.dw(tg)
+  if not tg.simd then
+    return fmt("%d accumulators: with the current weight and input they fit the 16-32 FP registers of scalar " ..
+      "FPUs (Cortex-M4F/M7: 32 single-precision registers), and compilers vectorize the %d-wide tap statements " ..
+      "where SIMD exists", tg.dw_acc, tg.dw_acc)
+  end
+  return fmt("one %d-float %s register per %d channels; %d output pixels along the row share each weight " ..
+    "register (at most %d accumulators + the kernel's weight vectors within the %d %s registers)", tg.vw, tg.reg,
+    tg.vw, tg.dw_ur, tg.dw_acc, tg.regs, tg.reg)
+end
+function M.WHY.pw(tg)
+  if not tg.simd then
+    local mr, nr = tg.pw_mr, tg.pw_nr
+    return fmt("%d pixels x %d channels = %d accumulators + %d inputs + %d weights = %d live values, inside a " ..
+      "32-register FPU; each weight load feeds %d MACs and each input load %d MACs", mr, nr, mr * nr, mr, nr,
+      mr * nr + mr + nr, mr, nr)
+  end
+  local most = 0
+  for _, c in ipairs(tg.pw_tiles) do most = math.max(most, c[1] * c[2]) end
+  return fmt("accumulators (at most %d) + weight vectors + a broadcast input within the %d %s registers; each " ..
+    "weight vector feeds one FMA per pixel row", most, tg.regs, tg.reg)
+end
+
+---------------------------------------------------------------- targets
+
+-- The note of a TARGET=native run (empty for an explicit target): what the
+-- build machine resolved it to.
+function M.native(requested, resolved)
+  if requested ~= "native" then return "" end
+  if resolved == "scalar" then
+    return "TARGET=native resolved to scalar: the build machine has no AVX2+FMA, AVX-512F or NEON."
+  end
+  return "TARGET=native resolved to " .. resolved .. " on the build machine."
+end
 
 ---------------------------------------------------------------- depthwise
 
@@ -55,16 +66,16 @@ function M.dw_tile(st)
   if st.simd then
     return fmt("%d input channel%s (x multiplier %d = %d outputs, %d vector%s of %d) per tile, %d output " ..
       "pixels per step (%s); C = %d: %d full tile%s%s", w.ct, s_if(w.ct), mult, w.ct * mult, w.nv, s_if(w.nv),
-      tg.vw, w.ur, M.WHY[tg.name].dw, C, w.nfull, s_if(w.nfull),
+      tg.vw, w.ur, M.WHY.dw(tg), C, w.nfull, s_if(w.nfull),
       tail_text(w.tail, tg.masked and "masked loads and stores" or "scalar code"))
   end
   local text
   if mult == 1 then
-    text = fmt("%d channels per tile (%s); C = %d: %d full tile%s%s", w.ct, M.WHY.scalar.dw, C, w.nfull,
+    text = fmt("%d channels per tile (%s); C = %d: %d full tile%s%s", w.ct, M.WHY.dw(targets.scalar), C, w.nfull,
       s_if(w.nfull), tail_text(w.tail))
   else
     text = fmt("%d input channel%s x multiplier %d = %d accumulators per tile (%s); C = %d: %d full tile%s%s",
-      w.ct, s_if(w.ct), mult, w.ct * mult, M.WHY.scalar.dw, C, w.nfull, s_if(w.nfull), tail_text(w.tail))
+      w.ct, s_if(w.ct), mult, w.ct * mult, M.WHY.dw(targets.scalar), C, w.nfull, s_if(w.nfull), tail_text(w.tail))
   end
   if w.simd_nv then
     text = fmt("no %s specialization for this stage (multiplier %d: lcm(%d, %d)/%d = %d vectors per tile " ..
@@ -112,9 +123,11 @@ function M.dw_order(st)
     "%d KiB, %s)", st.kh, st.C, kib(o.rows_bytes), why)
 end
 
--- Output rows in pairs (nil when the stage has none).
-function M.row_pairs(st)
-  if not st.pairs then return nil end
+-- Output rows in pairs (nil when the stage has none; `on`, when given,
+-- says whether the stage runs them: a fused layer's bands decide).
+function M.row_pairs(st, on)
+  if on == nil then on = st.pairs end
+  if not on then return nil end
   local t1 = st.tiles[1]
   return fmt("output rows in pairs (2 x %d pixels x %d vector%s = %d accumulators): %s", st.ur, t1.nv,
     s_if(t1.nv), 2 * st.ur * t1.nv, st.pairs_why == "l2" and "the input rows both read are loaded from L2 once" or
@@ -122,8 +135,8 @@ function M.row_pairs(st)
 end
 
 -- The order, with the row pairs when there are.
-local function dw_order_pairs(st)
-  local pr = M.row_pairs(st)
+local function dw_order_pairs(st, on)
+  local pr = M.row_pairs(st, on)
   return M.dw_order(st) .. (pr and ("; " .. pr) or "")
 end
 
@@ -143,20 +156,21 @@ local function pw_tile_why(st)
       "costs %s cycles per input channel, pairs %s (%s%% of the FMA peak; the inputs repacked to a %d KiB stack " ..
       "buffer per tile, %d input channels padded to %d); %s", pr.R, pr.nv, half, st.cout_g, pr.nv, tiles_text(tg),
       util.fixed(t.cost, 1), util.fixed(pr.cost, 1), util.fixed(100 * st.P * st.cout_g / VW / 2 / pr.cost, 0),
-      kib(pr.R * pr.k16 * 8), st.cin, pr.k16, M.WHY[tg.name].pw)
+      kib(pr.R * pr.k16 * 8), st.cin, pr.k16, M.WHY.pw(tg))
   elseif t.kind == "simd" then
     return fmt("%d pixels x %d vector%s: of this target's register tiles (%s) the one with the fewest estimated " ..
       "cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a tile step costs the most of " ..
       "its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s", math.min(t.rows, st.P), t.vecs, s_if(t.vecs),
       tiles_text(tg), util.fixed(t.cost, 1), util.fixed(100 * st.P * t.cout_g / tg.vw / 2 / t.cost, 0),
-      M.WHY[tg.name].pw)
+      M.WHY.pw(tg))
   elseif t.kind == "no_vectors" then
     return "outputs per group not a whole number of " .. tg.name .. " vectors and no masked loads: portable " ..
       "scalar code"
   elseif t.kind == "gather" then
-    return "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " .. M.WHY.scalar.pw
+    return "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
+      M.WHY.pw(targets.scalar)
   end
-  return M.WHY.scalar.pw
+  return M.WHY.pw(targets.scalar)
 end
 
 -- The loop order of a projection stage.
@@ -177,9 +191,9 @@ function M.pw_order(st)
       kib(4 * st.panel_stride))
   end
   if st.prefetch then
-    text = text .. fmt("; each full tile prefetches into L2 its share of the next panel, one 64-byte line every %d " ..
-      "input channel%s (spread over the %d tiles of a block)", st.prefetch.every, s_if(st.prefetch.every),
-      st.prefetch.tiles)
+    text = text .. fmt("; each full tile prefetches into L2 its share of the next panel, one %d-byte line every %d " ..
+      "input channel%s (spread over the %d tiles of a block)", targets[st.target].line_bytes, st.prefetch.every,
+      s_if(st.prefetch.every), st.prefetch.tiles)
   end
   return text
 end
@@ -210,7 +224,7 @@ end
 
 -- The fusion decision of a separable layer (nil for other layers).
 function M.fusion(p)
-  local d, L = p.fusion, p.L
+  local d, tg = p.fusion, targets[p.target]
   if not d then return nil end
   if d.kind == "staged" then return "not fused: the depthwise stage reads a staged copy of its whole input" end
   if d.kind == "never" then return "not fused: --fuse never" end
@@ -219,8 +233,8 @@ function M.fusion(p)
       d.simd and fmt("L2 (%d KiB planned)", kib_floor(d.limit)) or fmt("scratch (at most %d KiB)", kib_floor(d.limit)))
   end
   if d.kind == "weights_l1" then
-    return fmt("not fused: the projection's %d KiB of weights do not stay in L1 (more than %d KiB), so every band " ..
-      "would stream them again from L2", kib(d.wbytes), kib_floor(d.wmax))
+    return fmt("not fused: the projection's %d KiB of weights exceed the %d KiB a band may re-read from L1, so " ..
+      "every band would stream them again from L2", kib(d.wbytes), kib_floor(d.wmax))
   end
   if d.kind == "one_row" then
     return fmt("not fused: bands would be one output row (%d KiB of depthwise output a row), too short for the " ..
@@ -237,8 +251,8 @@ function M.fusion(p)
   local s = p.fused.prefetch
   if s then
     text = text .. fmt("; each band's projection prefetches into L2 the %d KiB of input rows the next band reads " ..
-      "first (the %d KiB input does not stay in L2), %d 64-byte line%s per input channel step of its full tiles " ..
-      "(%d steps)", kib(64 * s.lines), kib(4 * L.H * L.W * L.C), s.per, s_if(s.per), s.steps)
+      "first (the %d KiB input does not stay in L2), %d %d-byte line%s per input channel step of its full tiles " ..
+      "(%d steps)", kib(tg.line_bytes * s.lines), kib(d.in_bytes), s.per, tg.line_bytes, s_if(s.per), s.steps)
   end
   return text
 end
@@ -282,11 +296,12 @@ function M.region(st, rc, cc)
          ", cols " .. taps_text(cc.taps) .. (#rc.taps * #cc.taps == st.kh * st.kw and " (interior)" or "")
 end
 
--- Stage i of layer plan p as the code runs it: a fused layer's depthwise
--- stage runs as its band variants (which have no row pairs in one-row bands).
-local function as_run(p, i)
-  if i == 1 and p.fused then return p.fused.dw[1] end
-  return p.stages[i]
+-- Whether stage i of layer plan p runs output rows in pairs: a fused
+-- layer's depthwise stage runs as its bands, which decide (nil: the
+-- stage's own plan).
+local function runs_pairs(p, i)
+  if i == 1 and p.fused then return p.fusion.pairs end
+  return nil
 end
 
 local function ilist(t) return table.concat(util.map(t, int), ", ") end
@@ -337,7 +352,7 @@ function M.layer_comment(p)
         st.OH, st.OW, st.OC))
       add("  tile: " .. M.dw_tile(st))
       add("  borders: " .. M.borders(st))
-      add("  order: " .. dw_order_pairs(as_run(p, i)))
+      add("  order: " .. dw_order_pairs(st, runs_pairs(p, i)))
       if i == 1 and p.fusion then add("  " .. M.fusion(p)) end
     else
       add(fmt("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
@@ -371,12 +386,6 @@ end
 
 ---------------------------------------------------------------- kernels
 
--- True when a depthwise stage computes output rows in pairs (not in a
--- fused band of one row).
-function M.rows_paired(st)
-  return st.pairs and (not st.band or st.band.n >= 2) or false
-end
-
 -- The one-line comment that opens the function of stage i of layer L,
 -- named with tile `tname`: its template, layer, stage, band and tile.
 function M.kernel(L, i, st, tname)
@@ -387,7 +396,7 @@ function M.kernel(L, i, st, tname)
   else
     what = fmt("%s %dx%d", st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw)
     tile = fmt("%d channels x %d pixel%s%s", st.tiles[1].nacc, st.ur, s_if(st.ur),
-      M.rows_paired(st) and ", rows in pairs" or "")
+      st.pairs and ", rows in pairs" or "")
   end
   if st.band then
     band = fmt(", band of %d row%s (row class %d)", st.band.n, s_if(st.band.n), st.band.ri)
@@ -396,6 +405,27 @@ function M.kernel(L, i, st, tname)
   end
   return fmt("%s: layer %s, stage %d (%s)%s: tile %s, %s%s", st.template, L.name, i, what, band or "", tname, tile,
     st.simd and "" or " (scalar code)")
+end
+
+-- What a named offset of a layer driver holds (the enum's comments).
+function M.offset(what, stage)
+  if what == "out" then return fmt("stage %d's output in scratch", stage) end
+  if what == "w" then return fmt("stage %d's packed weights", stage) end
+  if what == "stage" then return fmt("stage %d's zero-padded input copy in scratch", stage) end
+  return ({ in_row = "floats of an input row", in_h = "input rows", out_row = "floats of an output row" })[what]
+end
+
+-- The comment of a fused layer's loop over bands of n rows.
+function M.band_loop(n)
+  return fmt("bands of %d rows", n)
+end
+
+-- The comment over a topology stage's index table.
+function M.index_table(mode)
+  if mode == "classes" then
+    return "source channels of each class of outputs (a window of the topology), increasing"
+  end
+  return "source channels of every output channel, increasing (README \"Layer semantics\", topology)"
 end
 
 ---------------------------------------------------------------- report
@@ -425,7 +455,7 @@ function M.report_notes(plan)
           "loads)", si, st.ntail, plan.target))
       end
       if st.staged then note(i, L, fmt("stage %d: %s", si, M.borders(st))) end
-      if st.cb then note(i, L, fmt("stage %d: depthwise in %s", si, dw_order_pairs(as_run(lp, si)))) end
+      if st.cb then note(i, L, fmt("stage %d: depthwise in %s", si, dw_order_pairs(st, runs_pairs(lp, si)))) end
     end
   end
   return notes

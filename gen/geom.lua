@@ -1,4 +1,4 @@
--- geom.lua - convolution geometry from SPEC section 3: output sizes, the
+-- geom.lua - convolution geometry from README "Layer semantics": output sizes, the
 -- TensorFlow SAME padding split, and the deconvolution (adjoint) sizes.
 -- Pure integer arithmetic, shared by validation and planning.
 local util = require("util")

@@ -15,6 +15,7 @@ local plan = require("plan")
 local emit = require("emit")
 local report = require("report")
 local targets = require("targets")
+local explain = require("explain")
 
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
@@ -100,15 +101,11 @@ local function main(argv)
     for _, e in ipairs(errors) do io.stderr:write(e .. "\n") end
     os.exit(2)
   end
-  local resolved, note = targets.resolve(target, target == "native" and cpu_features() or nil)
-  if not resolved then
-    io.stderr:write(file .. ": target " .. target .. ": " .. note .. "\n")
-    os.exit(2)
-  end
+  local resolved = targets.resolve(target, target == "native" and cpu_features() or nil)
+  local note = explain.native(target, resolved)
   local p = plan.net(net, resolved, fuse)
-  p.target_note = note
   emit.template_dir = root .. "/templates"
-  local files = emit.net(p, file, root .. "/runtime")
+  local files = emit.net(p, file, root .. "/runtime", note)
   -- everything is rendered: only now touch OUT
   if not mkdir_p(out .. "/check") then
     io.stderr:write("sepgen: cannot create " .. out .. "/check\n")

@@ -20,7 +20,9 @@ local max, min = math.max, math.min
 
 -- { field, step, what it holds }.  "input": given by M.layer when it
 -- creates the stage; "band": a fused layer's band variant of a depthwise
--- stage (plan_fuse.bands), which copies the other fields.
+-- stage (plan_fuse.bands), which takes the other fields from the layer's
+-- stage; "a|b": either step sets it.  The layer record (M.layer) and a
+-- fused layer's band plan (plan_fuse.bands) are listed after the stages.
 M.SCHEMA = {
   spatial = {
     { "kind", "input", '"spatial": a depthwise stage, forward or transposed' },
@@ -44,7 +46,8 @@ M.SCHEMA = {
     { "scratch_at", "input", "scratch offset for a staged input copy, should borders need one" },
     { "rows", "borders", "row classes (axes.classes): output rows that read the same kernel rows" },
     { "cols", "borders", "column classes" },
-    { "regions", "borders", "every {r = row class, c = column class}, one unrolled region each" },
+    { "regions", "borders|band", "every {r = row class, c = column class}, one unrolled region each (a band: " ..
+                                 "its row class, rows counted from y0)" },
     { "border_lines", "borders", "estimated lines of C to unroll every region" },
     { "border_budget", "borders", "the target's budget of such lines beyond one interior region" },
     { "staged", "borders", "{top, left, PH, PW}: the zero-padded input copy, nil when unrolled" },
@@ -53,19 +56,19 @@ M.SCHEMA = {
     { "top", "borders", "rows of padding above the image the taps are measured in" },
     { "left", "borders", "columns of padding left of it" },
     { "in_w", "borders", "width of that image (W, or the staged copy's PW)" },
-    { "tiles", "tiles", "channel tiles {c0, count, ct, nacc, npad, nv, lastn, vec, tail, perm, needs_vin}; " ..
-                        "packing adds bias_floats, stride, woff" },
+    { "ctiles", "tiles", "channel tiles {c0, count, ct, nacc, npad, nv, lastn, vec, tail, perm, needs_vin}" },
     { "ur", "tiles", "output pixels per step along a row" },
     { "simd", "tiles", "true: vector code" },
     { "isa", "tiles", "the target table whose intrinsics the vector code spells" },
     { "tile_why", "tiles", "what the tile choice compared: {ct, nfull, tail, nv, ur, simd_nv}" },
+    { "tiles", "packing", "the channel tiles with their packed layout {bias_floats, stride, woff}" },
     { "wfloats", "packing", "packed weight floats of the stage" },
     { "all_vec", "passes", "every channel tile is vector code" },
     { "order", "passes", "{kind, rows_bytes, in_bytes, passes, cb_max}: the order over the image" },
     { "cb", "passes", "channel tiles per pass over the image (passes over channel blocks), or nil" },
     { "passes", "passes", "{tiles, cb}: the passes over the image and the channel tiles of each" },
-    { "pairs", "pairs", "true: output rows in pairs" },
-    { "pairs_why", "pairs", '"l2" (shared input rows) or "fma" (independent chains)' },
+    { "pairs", "pairs|band", "true: output rows in pairs (a band: when the bands pair rows and it has two)" },
+    { "pairs_why", "pairs|band", '"l2" (shared input rows) or "fma" (independent chains)' },
     { "template", "code", "the template that writes the stage" },
     { "band", "band", "{ri, n}: a fused band of n rows of row class ri, from argument y0" },
   },
@@ -116,6 +119,23 @@ M.SCHEMA = {
     { "template", "code", "the template that writes the stage" },
     { "isa", "code", "the target table whose intrinsics the vector code spells" },
   },
+  layer = {
+    { "L", "layer", "the validated layer (shapes.lua)" }, { "target", "layer", "the target's name" },
+    { "stages", "layer", "the stage records, in order" },
+    { "macs", "layer", "multiply-accumulates" }, { "params", "layer", "weights and biases" },
+    { "std_macs", "layer", "a standard convolution's MACs with the same shapes" },
+    { "fusion", "layer", "separable layers: the fusion decision (plan_fuse.decide: kind and what it compared)" },
+    { "fused", "layer", "a fused layer's bands (the fused record below), or nil" },
+    { "packed_floats", "layer", "packed weight floats of all stages" },
+    { "scratch_floats", "layer", "scratch floats the layer needs" },
+  },
+  fused = {
+    { "B", "bands", "rows of a band" }, { "bands", "bands", "{start, n, loop, dw, pf}: the calls in order" },
+    { "dw", "bands", "the depthwise band variants (spatial records with band), one per row class and height" },
+    { "pw", "bands", "the band heights, in order" }, { "pw_of", "bands", "band height -> its projection stage" },
+    { "band_floats", "bands", "scratch floats of one band" },
+    { "prefetch", "bands", "the projection prefetch record with the most lines (for the reason), or nil" },
+  },
 }
 
 local STEPS = {
@@ -131,12 +151,16 @@ for kind, fields in pairs(M.SCHEMA) do
 end
 M.STEP_OF = STEP_OF
 
+local function owns(owner, step)
+  return owner ~= nil and ("|" .. owner .. "|"):find("|" .. step .. "|", 1, true) ~= nil
+end
+
 -- Sets the fields a step decided on a stage record: each must be declared
 -- for that step and not set before.
 function M.fill(st, kind, step, fields)
   for k, v in pairs(fields) do
     local owner = STEP_OF[kind][k]
-    if owner ~= step then
+    if not owns(owner, step) then
       error(string.format("plan: step %s sets %s.%s, which the schema gives to %s", step, kind, k,
         tostring(owner)), 2)
     end
@@ -155,6 +179,19 @@ local CODE = {
     return { template = tg.template_dir .. (st.pair and "/pw_pair.c.in" or "/pw.c.in"), isa = tg }
   end,
 }
+
+-- A fused band's variant of depthwise stage d: d's fields but `fields`
+-- (band, regions, pairs), which the band step sets.
+local function band_variant(d, fields)
+  local v = {}
+  for k, x in pairs(d) do
+    if fields[k] == nil and k ~= "pairs" and k ~= "pairs_why" then
+      v[k] = x
+    end
+  end
+  M.fill(v, "spatial", "band", fields)
+  return v
+end
 
 -- Builds a stage of `kind` from its input fields, running the steps.
 local function stage(tg, kind, input)
@@ -266,7 +303,7 @@ function M.layer(L, tname, fuse)
     local q = add(pw(pwd, L.MH * L.MW, L.act, res, { "scratch", 0 }, { "out" }))
     p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto")
     if p.fusion.kind == "fused" then
-      p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, function(n, lines)
+      p.fused = plan_fuse.bands(tg, L, d, q, p.fusion, band_variant, function(n, lines)
         return pw(pwd, n * L.MW, q.act, q.res, { "scratch", 0 }, { "out" },
           { woff = q.woff, force_nr = (not q.pair) and q.nr or nil, force_pair = q.pair ~= nil, band_rows = n,
             band_lines = lines })

@@ -111,29 +111,34 @@ function M.tiles(tg, st)
   if tg.simd then
     local tiles, why = simd_tiles(tg, st.C, st.mult)
     if tiles then
-      return { tiles = tiles, ur = why.ur, simd = true, isa = tg, tile_why = why }
+      return { ctiles = tiles, ur = why.ur, simd = true, isa = tg, tile_why = why }
     end
     local t2, w2 = scalar_tiles(targets.scalar, st.C, st.mult)
     w2.simd_nv = why.nv
-    return { tiles = t2, ur = 1, simd = false, tile_why = w2 }
+    return { ctiles = t2, ur = 1, simd = false, tile_why = w2 }
   end
   local t, why = scalar_tiles(tg, st.C, st.mult)
-  return { tiles = t, ur = 1, simd = false, tile_why = why }
+  return { ctiles = t, ur = 1, simd = false, tile_why = why }
 end
 
 -- packing: per tile [bias npad][kh*kw taps][npad] (npad: nacc rounded up to
--- whole vectors, zero-filled), tiles in order.  Fills each tile's
--- bias_floats, stride (floats a tile) and woff (its first float).
+-- whole vectors, zero-filled), tiles in order.  The stage's tiles are the
+-- channel tiles with their packed layout: bias_floats, stride (floats a
+-- repeat of the tile) and woff (its first float).
 function M.packing(_, st)
   local taps = st.kh * st.kw
   local off = 0
-  for _, t in ipairs(st.tiles) do
+  local tiles = {}
+  for i, ct in ipairs(st.ctiles) do
+    local t = {}
+    for k, v in pairs(ct) do t[k] = v end
     t.bias_floats = st.bias and t.npad or 0
     t.stride = t.bias_floats + taps * t.npad
     t.woff = off
     off = off + t.count * t.stride
+    tiles[i] = t
   end
-  return { wfloats = off }
+  return { tiles = tiles, wfloats = off }
 end
 
 -- passes: the order over the image.  When kh input rows of every channel

@@ -59,7 +59,9 @@ function M.decide(tg, L, d, q, fuse)
   if fuse ~= "always" and wbytes > tg.fuse_wl2 and (nbands - 1) * wbytes >= 2 * mid_bytes then
     return { kind = "reread", nbands = nbands, wbytes = wbytes, mid_bytes = mid_bytes }
   end
+  -- bands of one row compute no row pairs (--fuse always; auto refuses them)
   return { kind = "fused", always = fuse == "always", B = B, row_bytes = row_bytes, pixels = B * L.MW,
+           pairs = (d.pairs and B >= 2) or false,
            mid_bytes = mid_bytes, in_bytes = in_bytes,
            -- the next band's input is prefetched when the input does not stay in L2
            prefetch = (tg.simd and tg.prefetch and in_bytes > tg.dw_l2) or false }
@@ -73,14 +75,14 @@ end
 
 -- bands: bands follow the depthwise stage's row classes; inside a class of
 -- many rows, a loop over bands of B rows plus one remainder band.  Every
--- band shape (row class, height) gets a depthwise variant of d, every band
--- height a projection built by build_pw(n, band_lines) that must pack like
--- q (fused bands share the layer's packed projection).  With the prefetch,
+-- band shape (row class, height) gets a depthwise variant of d built by
+-- build_dw(d, band fields), every band height a projection built by
+-- build_pw(n, band_lines) that must pack like q (fused bands share the layer's packed projection).  With the prefetch,
 -- each band's projection is given the input lines the next band reads
 -- first (the band's rows times the stride), and each band those rows (pf:
 -- r0, r1 for one band; step, c0, c1 (rows step * y + c) and the clip of
 -- the loop's last band, which may run past the input, in a loop).
-function M.bands(tg, L, d, q, dec, build_pw)
+function M.bands(tg, L, d, q, dec, build_dw, build_pw)
   local B = dec.B
   local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
   local lf = util.idiv(tg.line_bytes, 4)
@@ -88,21 +90,16 @@ function M.bands(tg, L, d, q, dec, build_pw)
   local function variant(ri, rc, n)
     local key = ri .. ":" .. n
     if not seen[key] then
-      -- a copy of d but for the band's rows; bands of one row have no row
-      -- pairs (--fuse always; auto refuses them)
-      local v = {}
-      for k, x in pairs(d) do
-        if k ~= "regions" and k ~= "pairs" and k ~= "pairs_why" then v[k] = x end
-      end
-      v.band = { ri = ri, n = n }
-      if d.pairs and B >= 2 then v.pairs, v.pairs_why = true, d.pairs_why end
-      v.regions = {}
+      -- d but for the band's rows; row pairs where the layer's bands have
+      -- them and this band has two rows or more
+      local fields = { band = { ri = ri, n = n }, regions = {} }
+      if dec.pairs and n >= 2 then fields.pairs, fields.pairs_why = true, d.pairs_why end
       local rows = band_rows(rc, n)
       for _, rg in ipairs(d.regions) do
-        if rg.r == rc then v.regions[#v.regions + 1] = { r = rows, c = rg.c } end
+        if rg.r == rc then fields.regions[#fields.regions + 1] = { r = rows, c = rg.c } end
       end
-      seen[key] = v
-      f.dw[#f.dw + 1] = v
+      seen[key] = build_dw(d, fields)
+      f.dw[#f.dw + 1] = seen[key]
     end
     if not f.pw_of[n] then
       local st = build_pw(n, dec.prefetch and util.ceil_div(n * L.sh * L.W * L.C, lf) or nil)

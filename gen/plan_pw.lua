@@ -12,7 +12,7 @@ local floor, max, min = math.floor, math.max, math.min
 
 ---------------------------------------------------------------- topology
 
--- Source channels of every output channel (SPEC 3.3), increasing order.
+-- Source channels of every output channel (README topology), increasing order.
 function M.topology_sources(topo, cout)
   local d = #topo.grid_in
   local srcs = {}
@@ -144,14 +144,15 @@ end
 -- masks gets that tile as scalar code ("no_vectors"); gathered sources and
 -- the scalar target take the scalar target's tile.
 -- tile: { kind = "simd" | "no_vectors" | "gather" | "scalar", rows, nr
--- (outputs), cout_g (the group size it was chosen for), cost, vecs,
--- cands = { { rows, vecs, cost } for every candidate that fits } }
+-- (outputs, at most the group's), cout_g (the group size it was chosen
+-- for), cost, vecs, cands = { { rows, vecs, cost } for every candidate that
+-- fits } }
 function M.register_tile(tg, st)
   local t = st.topo
   if not tg.simd or t.kind == "gather" then
     local s = targets.scalar
-    return { tile = { kind = tg.simd and "gather" or "scalar", rows = s.pw_mr, nr = s.pw_nr, cout_g = t.cout_g },
-             simd = false }
+    return { tile = { kind = tg.simd and "gather" or "scalar", rows = s.pw_mr, nr = min(s.pw_nr, t.cout_g),
+                      cout_g = t.cout_g }, simd = false }
   end
   local VW, P, cout_g = tg.vw, st.P, t.cout_g
   local force_nr = st.force_nr
@@ -184,8 +185,8 @@ function M.register_tile(tg, st)
     end
     if best then break end
   end
-  local nr = best[2] * VW
-  local vector = tg.masked or min(nr, cout_g) % VW == 0
+  local nr = min(best[2] * VW, cout_g)
+  local vector = tg.masked or nr % VW == 0
   return { tile = { kind = vector and "simd" or "no_vectors", rows = best[1], vecs = best[2], nr = nr,
                     cout_g = cout_g, cost = bestc, cands = cands },
            simd = vector }
@@ -252,7 +253,7 @@ function M.panels(tg, st)
   if st.pair then
     mr, nr = 2 * st.pair.R, st.cout_g
   else
-    mr, nr = st.tile.rows, min(st.tile.nr, st.tile.cout_g)
+    mr, nr = st.tile.rows, st.tile.nr
   end
   mr = min(mr, st.P)
   local r = { mr = mr, nr = nr, pfull = floor(st.P / mr) * mr }

@@ -1,5 +1,5 @@
 -- sandbox.lua - runs a shapes file with only what Lua 5.1, 5.4 and LuaJIT
--- share (SPEC section 2), an instruction budget and a memory cap.
+-- share (README "The shapes file"), an instruction budget and a memory cap.
 local M = {}
 
 M.MAX_INSTRUCTIONS = 10000000

@@ -1,5 +1,5 @@
 -- shapes.lua - load a shapes file in the sandbox, validate every field
--- (SPEC section 2), apply defaults and resolve the shape arithmetic.
+-- (README "The shapes file"), apply defaults and resolve the shape arithmetic.
 -- Returns plain tables; errors name the file, the layer and the field.
 local sandbox = require("sandbox")
 local geom = require("geom")
@@ -14,7 +14,7 @@ M.OPS = { "dwconv", "pwconv", "separable", "dwdeconv", "bottleneck" }
 local OPSET = {}
 for _, op in ipairs(M.OPS) do OPSET[op] = true end
 
--- Which fields each op accepts (SPEC section 2 table).
+-- Which fields each op accepts (README "Layer fields" table).
 local COMMON = { "name", "op", "input", "bias", "act", "residual" }
 local OP_FIELDS = {
   dwconv = { "k", "stride", "dilation", "pad", "mult" },

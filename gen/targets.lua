@@ -72,7 +72,7 @@ M.avx512 = target({
   name = "avx512", simd = true, template_dir = "simd",
   cflags = "-mavx512f -mfma",
   header = "immintrin.h",
-  vw = 16, regs = 32, vt = "__m512",
+  vw = 16, regs = 32, vt = "__m512", reg = "zmm",
   load = call("_mm512_loadu_ps"), store = call("_mm512_storeu_ps"),
   fma = call("_mm512_fmadd_ps"),                 -- fma(a, b, c) = a * b + c
   set1 = call("_mm512_set1_ps"), zero = function() return "_mm512_setzero_ps()" end,
@@ -109,7 +109,7 @@ M.avx2 = target({
   name = "avx2", simd = true, template_dir = "simd",
   cflags = "-mavx2 -mfma",
   header = "immintrin.h",
-  vw = 8, regs = 16, vt = "__m256",
+  vw = 8, regs = 16, vt = "__m256", reg = "ymm",
   load = call("_mm256_loadu_ps"), store = call("_mm256_storeu_ps"),
   fma = call("_mm256_fmadd_ps"),
   set1 = call("_mm256_set1_ps"), zero = function() return "_mm256_setzero_ps()" end,
@@ -132,7 +132,7 @@ M.neon = target({
   name = "neon", simd = true, template_dir = "simd",
   cflags = "",
   header = "arm_neon.h",
-  vw = 4, regs = 32, vt = "float32x4_t",
+  vw = 4, regs = 32, vt = "float32x4_t", reg = "q",
   load = call("vld1q_f32"), store = call("vst1q_f32"),
   fma = function(a, b, c) return "vfmaq_f32(" .. c .. ", " .. a .. ", " .. b .. ")" end,
   set1 = call("vdupq_n_f32"), zero = function() return "vdupq_n_f32(0.0f)" end,
@@ -172,15 +172,14 @@ M.list = { "scalar", "avx2", "avx512", "neon", "native" }
 
 -- Maps a requested target to one with templates.  `cpu` is the build
 -- machine's description for native: { avx512f = true, avx2 = true, fma = true,
--- neon = true }.  Returns name, note.
+-- neon = true }.  Returns the target's name (explain.native says why).
 function M.resolve(t, cpu)
-  if t ~= "native" then return t, "" end
+  if t ~= "native" then return t end
   cpu = cpu or {}
-  if cpu.avx512f then return "avx512", "TARGET=native resolved to avx512 on the build machine." end
-  if cpu.avx2 and cpu.fma then return "avx2", "TARGET=native resolved to avx2 on the build machine." end
-  if cpu.neon then return "neon", "TARGET=native resolved to neon on the build machine." end
-  return "scalar", "TARGET=native resolved to scalar: the build machine has no AVX2+FMA, " ..
-    "AVX-512F or NEON."
+  if cpu.avx512f then return "avx512" end
+  if cpu.avx2 and cpu.fma then return "avx2" end
+  if cpu.neon then return "neon" end
+  return "scalar"
 end
 
 return M

@@ -195,6 +195,15 @@ function H.read(path)
   return s
 end
 
+-- The paths `find ARGS` prints (from the repository root), sorted.
+function H.find(args)
+  local t = {}
+  local p = assert(io.popen("find " .. args .. " | LC_ALL=C sort"))
+  for line in p:lines() do t[#t + 1] = line end
+  p:close()
+  return t
+end
+
 -- The lines of `text` (each ended by a newline), as a list.
 function H.lines(text)
   local t = {}

@@ -22,19 +22,19 @@ local H = require("harness")
 
 -- New test files must be added here (plain Lua cannot list a directory).
 local FILES = {
-  "test_axes",      -- axes.classes vs SPEC 3.1 / 3.5 brute force
+  "test_axes",      -- axes.classes vs README dwconv / dwdeconv brute force
   "test_cindent",   -- cindent.indent: brace-depth indentation of generated C
-  "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, SPEC 3.5
+  "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, README dwdeconv
   "test_docs",      -- README and docs quote the golden files as they are
   "test_emit",      -- emit.lua: function comments and names, drivers, loops
-  "test_geom",      -- geom.same / conv_out / conv_axis: SPEC 3.1 padding
+  "test_geom",      -- geom.same / conv_out / conv_axis: README dwconv padding
   "test_plan",      -- plan: depthwise passes, fusion decisions
-  "test_sandbox",   -- sandbox.run: SPEC section 2 sandbox
+  "test_sandbox",   -- sandbox.run: README sandbox
   "test_schema",    -- plan.SCHEMA: every stage field declared, set once by its step
   "test_shapes",    -- shapes.load: validation, defaults, chaining, messages
   "test_targets",   -- targets.resolve (native); report notes on scalar code
   "test_template",  -- template.lua: translation, interpolation, error lines
-  "test_topology",  -- plan_pw.topology_sources vs SPEC 3.3 brute force
+  "test_topology",  -- plan_pw.topology_sources vs README topology brute force
 }
 
 local _, failed = H.run(FILES)

@@ -44,14 +44,12 @@ end
 do
   local file = "tests/nets/golden.lua"
   local net = assert(shapes.load(read(file), file))
-  local p = plan.net(net, "scalar", "auto")
-  p.target_note = "TARGET=native resolved to scalar: (a note as on a build machine without SIMD)."
-  emit.net(p, file, "runtime")
+  emit.net(plan.net(net, "scalar", "auto"), file, "runtime", require("explain").native("native", "scalar"))
 end
 
 -- every template file
 local TEMPLATES = {}
-local list = io.popen("find templates -name '*.c.in' | LC_ALL=C sort")
+local list = io.popen("find templates -name '*.in' | LC_ALL=C sort")
 for path in list:lines() do TEMPLATES[#TEMPLATES + 1] = path:gsub("^templates/", "") end
 list:close()
 

@@ -1,8 +1,8 @@
 -- test_axes.lua - axes.classes(kind, o, k, s, d, p, lo, hi): one axis
 -- of a spatial stage as classes of output coordinates (b*v + r, v in
 -- [v0, v1)) that read the same taps; tap t reads input a*v + off.  Checked
--- against brute force straight from SPEC 3.1 (conv: output o reads input
--- o*s - p + t*d) and SPEC 3.5 (deconv: input y scatters to y*s - p + t*d),
+-- against brute force straight from README dwconv (conv: output o reads input
+-- o*s - p + t*d) and README dwdeconv (deconv: input y scatters to y*s - p + t*d),
 -- with reads outside the readable input range [lo, hi] dropped.
 local H = require("harness")
 local axes = require("axes")

@@ -1,4 +1,4 @@
--- test_deconv.lua - dwdeconv (adjoint) sizes of gen/geom.lua, SPEC 3.5 and
+-- test_deconv.lua - dwdeconv (adjoint) sizes of gen/geom.lua, README dwdeconv and
 -- the `out` row of the section 2 table: a dwdeconv on an n-row input with
 -- output o is the transpose of the dwconv (same k, s, d, padding rule) that
 -- maps o rows to n rows.  Default o: "same" -> n*s, otherwise
@@ -9,7 +9,7 @@ local geom = require("geom")
 local T = {}
 
 local function ceil_div(a, b) return H.ceil_div(a, b) end
-local function conv_out(n, k, s, d, b, a)           -- SPEC 3.1, written out again
+local function conv_out(n, k, s, d, b, a)           -- README dwconv, written out again
   return math.floor((n + b + a - (k - 1) * d - 1) / s) + 1
 end
 

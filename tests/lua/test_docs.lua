@@ -34,7 +34,8 @@ function T.quoted_blocks_match_the_golden_files()
   local n = 0
   for _, doc in ipairs(DOCS) do
     local text = read(doc)
-    if text then
+    H.ok(text, doc .. " exists")
+    do
       local ls = lines_of(text)
       for i, l in ipairs(ls) do
         local path = l:match("^%s*<!%-%- quoted: (%S+) %-%->$")

@@ -81,6 +81,30 @@ function T.no_one_trip_loops_no_plus_zero()
   end)
 end
 
+-- every generated .c file recorded in tests/golden (all nets, all targets)
+function T.golden_code_has_no_one_trip_loops_or_zero_terms()
+  local files = H.find("tests/golden -name '*.c' ! -name '*_check.c'")
+  H.ok(#files >= 76, "golden .c files: " .. #files)
+  for _, path in ipairs(files) do
+    local n = 0
+    for l in assert(H.read(path)):gmatch("[^\n]+") do
+      n = n + 1
+      local a, b = l:match("for %(int %w+ = (%-?%d+); %w+ < (%-?%d+); %+%+%w+%)")
+      local step = 1
+      if not a then
+        a, b, step = l:match("for %(int %w+ = (%-?%d+); %w+ < (%-?%d+); %w+ %+= (%d+)%)")
+      end
+      if a then
+        H.ok(tonumber(b) - tonumber(a) > tonumber(step), function() return path .. ":" .. n .. ": one trip" end)
+      end
+      local code = l:gsub("/%*.-%*/", "")
+      H.ok(not code:match("[%w%]%)] %+ 0[^%.%dx]") and not code:match("[%[%(]0 %+ ") and
+           not code:match("[%w%)] %* 1[^%d%.]") and not code:match("const int [gn] = 0;"),
+        function() return path .. ":" .. n .. ": a zero or unit term: " .. H.quote(l) end)
+    end
+  end
+end
+
 function T.layer_drivers_name_their_offsets()
   each(function(c, net, what)
     for _, L in ipairs(net.layers) do
@@ -88,8 +112,13 @@ function T.layer_drivers_name_their_offsets()
       H.ok(body, what .. ": driver of " .. L.name)
       for l in body:gmatch("[^\n]+") do
         if not l:match("^%s+[A-Z][A-Z0-9_]* = %d+,") then
-          H.ok(not l:match("%f[%w](in|out|skip|packed|scratch) %+ %d"),
-            function() return what .. ": a bare offset in " .. H.quote(l) end)
+          -- a buffer plus a number is a bare offset, unless the number
+          -- counts rows of a named size (out + 37 * OUT_ROW)
+          for _, buf in ipairs({ "in", "out", "skip", "packed", "scratch" }) do
+            for after in l:gmatch("%f[%w]" .. buf .. " %+ %d+(..)") do
+              H.ok(after == " *", function() return what .. ": a bare offset in " .. H.quote(l) end)
+            end
+          end
           H.ok(not l:match("%d%d%d%d%d"), function() return what .. ": a bare number in " .. H.quote(l) end)
         end
       end
@@ -111,8 +140,12 @@ function T.loop_helpers()
   H.eq(emit.loop("vy", 2, 5, 1, "y0", "rows"), "for (int vy = y0 + 2; vy < y0 + 5; ++vy) {   /* rows */", "a base")
   H.eq(emit.loop("p", 0, 8, 8), "{\nconst int p = 0;", "one trip: a block naming the value")
   H.eq(emit.loop("ct", 0, 1, 1, "cb"), "{\nconst int ct = cb;", "one trip from a base")
-  H.eq(emit.loop1("j", 0, 8, "d[j] = 0.0f;"), "for (int j = 0; j < 8; ++j) d[j] = 0.0f;", "one statement")
-  H.eq(emit.loop1("j", 3, 4, "d[j] = 0.0f;"), "{ const int j = 3; d[j] = 0.0f; }", "one statement, one trip")
+  local function zero(j) return "d[" .. emit.lin({ { 1, j } }, 8) .. "] = 0.0f;" end
+  H.eq(emit.loop1("j", 0, 8, zero), "for (int j = 0; j < 8; ++j) d[j + 8] = 0.0f;", "one statement")
+  H.eq(emit.loop1("j", 3, 4, zero), "d[11] = 0.0f;", "one statement, one trip: the value folded in")
+  H.eq(emit.each("g", 4, "groups"), "for (int g = 0; g < 4; ++g) {   /* groups */", "each")
+  H.eq(emit.each("g", 1, "groups"), "{   /* groups */", "each, one trip: a plain block")
+  H.eq(emit.lin({ { 64, emit.ix("g", 1) }, { 16, emit.ix("n", 3) } }, 8), "16 * n + 8", "ix folds a one-trip variable")
   H.eq(emit.lin({ { 448, "vy" }, { 16, "vx" }, { 0, "ct" } }, -8), "448 * vy + 16 * vx - 8", "lin")
   H.eq(emit.lin({ { 1, "w" } }, 0), "w", "lin: one term")
   H.eq(emit.lin({}, 5), "5", "lin: a constant")

@@ -1,4 +1,4 @@
--- test_geom.lua - padding arithmetic of gen/geom.lua against SPEC 3.1:
+-- test_geom.lua - padding arithmetic of gen/geom.lua against README dwconv:
 -- TensorFlow SAME (OH = ceil(H/s), P = max(0, (OH-1)s + (k-1)d + 1 - H),
 -- pt = floor(P/2), pb = P - pt), VALID and explicit padding
 -- (OH = floor((H + pt + pb - (k-1)d - 1)/s) + 1).

@@ -1,4 +1,4 @@
--- test_sandbox.lua - sandbox.run(text, name) against SPEC section 2: only
+-- test_sandbox.lua - sandbox.run(text, name) against README "The shapes file": only
 -- math, table (insert, remove, concat, sort), string (no dump; rep limited
 -- to 1 MiB results), pairs, ipairs, next, select, type, tostring, tonumber,
 -- error, assert and unpack; no io, os, require, load, dofile, debug,

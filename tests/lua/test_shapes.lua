@@ -1,4 +1,4 @@
--- test_shapes.lua - shapes.load(text, file) against SPEC sections 2, 3 and 7:
+-- test_shapes.lua - shapes.load(text, file) against README "The shapes file", "Layer semantics" and "Errors":
 -- every field's type and range errors, fields that do not apply to an op,
 -- unknown fields, defaults and normalized values, chaining, output shapes of
 -- every op, residual references, the 2^31-element cap and the message format
@@ -71,7 +71,7 @@ local OPS = { "dwconv", "pwconv", "separable", "dwdeconv", "bottleneck" }
 ---------------------------------------------------------------- message format
 
 function T.message_exact_stride()
-  -- SPEC section 7, verbatim
+  -- README "Errors", verbatim
   local src = net_src('{ name = "b1", op = "dwconv" }, { name = "b2", op = "dwconv" }, ' ..
                       '{ name = "b3", op = "separable", stride = 0 }')
   local errs = errors_of(src)
@@ -250,7 +250,7 @@ function T.op_field()
   bad_layer('{ op = 3 }', "op", "got 3")
 end
 
--- SPEC section 2 table: the ops each field applies to.
+-- README "Layer fields" table: the ops each field applies to.
 local FIELD_OPS = {
   name = OPS, input = OPS, bias = OPS, act = OPS, residual = OPS,
   k = { "dwconv", "separable", "dwdeconv", "bottleneck" },
@@ -327,7 +327,7 @@ function T.k_field()
   H.eq({ L.kh, L.kw }, { 1, 1 }, "k = 1")
 end
 
--- SPEC section 7: one line per problem.  A bad k on a bottleneck (whose up_k
+-- README "Errors": one line per problem.  A bad k on a bottleneck (whose up_k
 -- defaults to k) is one problem.
 function T.bottleneck_bad_k_reported_once()
   bad_layer('{ op = "bottleneck", k = -1 }', "k", "got -1")

@@ -6,6 +6,7 @@ local plan = require("plan")
 local report = require("report")
 local shapes = require("shapes")
 local targets = require("targets")
+local explain = require("explain")
 
 local T = {}
 
@@ -24,13 +25,15 @@ function T.native_picks_the_widest_isa_the_cpu_runs()
     for k in pairs(c[1]) do flags[#flags + 1] = k end
     table.sort(flags)
     local what = "native on {" .. table.concat(flags, ",") .. "}"
-    local name, note = targets.resolve("native", c[1])
+    local name = targets.resolve("native", c[1])
+    local note = explain.native("native", name)
     H.eq(name, c[2], what)
     H.contains(note, "TARGET=native resolved to " .. c[2], what .. ": note")
   end
   H.eq(targets.resolve("native", nil), "scalar", "native without a cpu description")
   for _, t in ipairs({ "scalar", "avx2", "avx512", "neon" }) do
-    local name, note = targets.resolve(t, { avx512f = true })
+    local name = targets.resolve(t, { avx512f = true })
+    local note = explain.native(t, name)
     H.eq(name, t, t .. " stays " .. t)
     H.eq(note, "", t .. ": no note")
   end

@@ -1,4 +1,4 @@
--- test_topology.lua - plan_pw.topology_sources against SPEC 3.3: output channel
+-- test_topology.lua - plan_pw.topology_sources against README topology: output channel
 -- (o1..od) (row-major, last dimension fastest) reads the input channels with
 -- coordinates ij = (floor(oj*aj/bj) + tj) mod aj, 0 <= tj < sj; slot s is the
 -- s-th of them in increasing channel index.  groups = g is the topology
@@ -8,7 +8,7 @@ local plan_pw = require("plan_pw")
 
 local T = {}
 
--- Straight from SPEC 3.3: a recursive enumeration of the window offsets.
+-- Straight from README topology: a recursive enumeration of the window offsets.
 local function brute(topo, cout)
   local a, b, w = topo.grid_in, topo.grid_out, topo.window
   local d = #a

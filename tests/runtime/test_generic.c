@@ -1,7 +1,7 @@
 /* test_generic.c - Check tests of the generic kernels (runtime/sg_generic.c).
  *
  * The generic kernels are the oracle for every generated kernel, so they are
- * validated here on their own, from SPEC section 3:
+ * validated here on their own, from README "Layer semantics":
  *   - hand-computed values for each primitive (dwconv taps, TF "same" padding,
  *     dilation, channel multiplier, dense / grouped / wrapped projections,
  *     the deconvolution's scatter, activations, residuals);
@@ -94,7 +94,7 @@ static const sg_act ACT_NONE = {0, 0.0f, 0.0f};
 static const sg_act ACT_RELU = {SG_ACT_LO, 0.0f, 0.0f};
 static const sg_act ACT_RELU6 = {SG_ACT_LO | SG_ACT_HI, 0.0f, 6.0f};
 
-/* SPEC 3.1: OH = floor((H + pt + pb - (k-1)*d - 1) / s) + 1 */
+/* README dwconv: OH = floor((H + pt + pb - (k-1)*d - 1) / s) + 1 */
 static int conv_size(int n, int k, int s, int d, int p0, int p1)
 {
     const int span = n + p0 + p1 - (k - 1) * d - 1;
@@ -102,7 +102,7 @@ static int conv_size(int n, int k, int s, int d, int p0, int p1)
     return span / s + 1;
 }
 
-/* TensorFlow's SAME rule (SPEC 3.1), validated against hand values below. */
+/* TensorFlow's SAME rule (README dwconv), validated against hand values below. */
 static void tf_same(int n, int k, int s, int d, int *p0, int *p1)
 {
     const int on = (n + s - 1) / s;
@@ -253,7 +253,7 @@ static void set_topo(sg_layer *L, int d, const int *gi, const int *go,
     account(L);
 }
 
-/* SPEC 3.3: groups = g is grid_in {g, Cin/g}, grid_out {g, Cout/g},
+/* README topology: groups = g is grid_in {g, Cin/g}, grid_out {g, Cout/g},
  * window {1, Cin/g}. */
 static void set_groups(sg_layer *L, int g)
 {
@@ -301,7 +301,7 @@ static sg_layer mk_deconv(int h, int w, int c, geo g, int oh, int ow)
     return L;
 }
 
-/* SPEC 3.5: "same" padding, dilation 1, back to h x w on cout channels. */
+/* README dwdeconv: "same" padding, dilation 1, back to h x w on cout channels. */
 static sg_layer mk_bottleneck(int h, int w, int c, int kh, int kw, int sh,
                               int sw, int up_kh, int up_kw, int cout)
 {
@@ -544,7 +544,7 @@ static void taps_1d(int vertical, int n, geo g, const float *want, int on)
 
 START_TEST(dwconv_tf_same_padding)
 {
-    /* SPEC 3.1 "same": H=5, k=3, s=2 -> OH=3, P=2, pt=1, pb=1;
+    /* README dwconv "same": H=5, k=3, s=2 -> OH=3, P=2, pt=1, pb=1;
      *                  H=6, k=3, s=2 -> OH=3, P=1, pt=0, pb=1. */
     static const float want5[3] = {
         0x32,    /* rows -1,0,1: row 0 by tap 1, row 1 by tap 2    */
@@ -768,7 +768,7 @@ START_TEST(pwconv_topology_2d_onehot)
 }
 END_TEST
 
-/* Reference projection written from SPEC 3.3 the other way round: enumerate
+/* Reference projection written from README topology the other way round: enumerate
  * each output's window (t_1..t_d, last fastest), sort the channels, then sum
  * in double. */
 static int cmp_int(const void *a, const void *b)

@@ -20,9 +20,9 @@
  *
  * stage 1: depthwise 3x3 -> 4x5x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -33,15 +33,15 @@
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (20.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -55,7 +55,6 @@
 /* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k3s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -610,7 +609,6 @@ static void Pw_k3s2_S2_5x16(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_k3s2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -882,18 +880,16 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -902,7 +898,7 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -912,8 +908,8 @@ void bottleneck_k3s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 320,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_k3s2_S1_8c4p(in, scratch, packed);
     Pw_k3s2_S2_5x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -939,9 +935,9 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 7x7x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -952,15 +948,17 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (49.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x12
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 12: 1 full
- *       tile + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 12: 1 full tile + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -974,7 +972,6 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k5s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2245,7 +2242,6 @@ static void Pw_k5s2_S2_5x12(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_k5s2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -2850,46 +2846,41 @@ static void Up_k5s2_S3_8c4p(const float *restrict in, float *restrict out, const
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 208;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 208;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 352;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 352;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[12 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 432;
-        const int o0 = 4 * ct + 8;
+        float *restrict d = packed + 432;
+        const int o0 = 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->up_w[12 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -2899,8 +2890,8 @@ void bottleneck_k5s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 208,   /* stage 2's packed weights */
-        S3_W = 352,   /* stage 3's packed weights */
+        S2_W = 208,     /* stage 2's packed weights */
+        S3_W = 352,     /* stage 3's packed weights */
     };
     Dw_k5s2_S1_8c4p(in, scratch, packed);
     Pw_k5s2_S2_5x12(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2926,9 +2917,9 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 10x10x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -2939,15 +2930,15 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (150.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 25 pixel tiles, 1 channel panel; pixel tiles outer: all 4 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 25 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 20x20x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -2961,7 +2952,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_bpair_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -3393,7 +3383,6 @@ static void Pw_bpair_S2_4x24(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_bpair_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -3880,18 +3869,16 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 792 * g + 792 * n + 320;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -3900,7 +3887,7 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -3910,8 +3897,8 @@ void bottleneck_bpair(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 3200,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1112,   /* stage 3's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
+        S3_W = 1112,     /* stage 3's packed weights */
     };
     Dw_bpair_S1_8c4p(in, scratch, packed);
     Pw_bpair_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3937,9 +3924,9 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 9x9x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -3950,15 +3937,16 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (82.0 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 13 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -3972,7 +3960,6 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k3s1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5369,7 +5356,6 @@ static void Pw_k3s1_S2_6x9(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_k3s1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -6659,57 +6645,51 @@ static void Up_k3s1_S3_8c4p(const float *restrict in, float *restrict out, const
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n + 160;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 320;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 400;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 400;
+        const int o0 = 8;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->up_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -6719,8 +6699,8 @@ void bottleneck_k3s1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 729,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_k3s1_S1_8c4p(in, scratch, packed);
     Pw_k3s1_S2_6x9(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6746,9 +6726,10 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -6759,15 +6740,17 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (68.0 cycles, 76% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel + 9-channel tail (masked
- *       vector code); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 3 KiB
+ *       of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 13x14x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 4 column classes, padding resolved at generation time (about 348
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 33
@@ -6781,7 +6764,6 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k3s3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -7670,7 +7652,6 @@ static void Pw_k3s3_S2_4x24(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Up_k3s3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -8762,43 +8743,38 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 432 * n + 240;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 288 * n + 672;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 672;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -8807,18 +8783,17 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 1792;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 1792;
+        const int o0 = 32;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->up_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -8828,8 +8803,8 @@ void bottleneck_k3s3(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 425,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 960,   /* stage 3's packed weights */
+        S2_W = 240,     /* stage 2's packed weights */
+        S3_W = 960,     /* stage 3's packed weights */
     };
     Dw_k3s3_S1_8c4p(in, scratch, packed);
     Pw_k3s3_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
@@ -8855,9 +8830,9 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 8x7x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8868,15 +8843,15 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.5 cycles, 89% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 15x7x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8890,7 +8865,6 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s21_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9560,7 +9534,6 @@ static void Pw_s21_S2_8x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_s21_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -9908,33 +9881,29 @@ static void Up_s21_S3_8c4p(const float *restrict in, float *restrict out, const 
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -9944,8 +9913,8 @@ void bottleneck_s21(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 448,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_s21_S1_8c4p(in, scratch, packed);
     Pw_s21_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -9971,9 +9940,10 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 8x7x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 389
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -9984,15 +9954,16 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.5 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x13x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 411
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -10006,7 +9977,6 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_s12_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -11992,7 +11962,6 @@ static void Pw_s12_S2_8x5(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c4p, 5 channels x 4 pixels */
 static void Up_s12_S3_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
     {
         const int vy = 0;
@@ -14027,39 +13996,35 @@ static void Up_s12_S3_5c4p(const float *restrict in, float *restrict out, const 
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 208;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 208;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 248;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 248;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->up_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -14069,8 +14034,8 @@ void bottleneck_s12(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 224,   /* stage 2's output in scratch */
-        S2_W = 208,   /* stage 2's packed weights */
-        S3_W = 248,   /* stage 3's packed weights */
+        S2_W = 208,     /* stage 2's packed weights */
+        S3_W = 248,     /* stage 3's packed weights */
     };
     Dw_s12_S1_4c4p(in, scratch, packed);
     Pw_s12_S2_8x5(scratch, scratch + S2_OUT, packed + S2_W);
@@ -14096,9 +14061,10 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x3 -> 5x4x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 127
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -14109,15 +14075,17 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (13.0 cycles, 67% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x5 -> 9x8x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 5 column classes, padding resolved at generation time (about 150
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -14131,7 +14099,6 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_nsq_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
     {
         const int vy = 0;
@@ -14686,7 +14653,6 @@ static void Pw_nsq_S2_8x7(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c4p, 7 channels x 4 pixels */
 static void Up_nsq_S3_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -15024,39 +14990,35 @@ static void Up_nsq_S3_7c4p(const float *restrict in, float *restrict out, const 
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n + 128;
-            const int o0 = 7 * g + 7 * n;
+            float *restrict d = packed + 128;
+            const int o0 = 0;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 7; d[j] = 0.0f; }
+            d[7] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 7; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
-                { const int j = 7; d[8 * s + 8 + j] = 0.0f; }
+                for (int j = 0; j < 7; ++j) d[8 * s + j + 8] = w->pw_w[7 * o0 + 7 * j + s];
+                d[8 * s + 15] = 0.0f;
             }
         }
     }
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct + 192;
-        const int o0 = 7 * ct;
+        float *restrict d = packed + 192;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->up_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->up_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -15066,8 +15028,8 @@ void bottleneck_nsq(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 140,   /* stage 2's output in scratch */
-        S2_W = 128,   /* stage 2's packed weights */
-        S3_W = 192,   /* stage 3's packed weights */
+        S2_W = 128,     /* stage 2's packed weights */
+        S3_W = 192,     /* stage 3's packed weights */
     };
     Dw_nsq_S1_7c4p(in, scratch, packed);
     Pw_nsq_S2_8x7(scratch, scratch + S2_OUT, packed + S2_W);
@@ -15093,9 +15055,9 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -15106,15 +15068,16 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.0 cycles, 79% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 1x1 -> 13x14x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 49
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 8
@@ -15128,7 +15091,6 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_upk1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -15747,7 +15709,6 @@ static void Pw_upk1_S2_8x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
 static void Up_upk1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -15977,34 +15938,29 @@ static void Up_upk1_S3_8c4p(const float *restrict in, float *restrict out, const
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->up_w[o0 + j];
         }
     }
 }
@@ -16014,8 +15970,8 @@ void bottleneck_upk1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_upk1_S1_8c4p(in, scratch, packed);
     Pw_upk1_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -16041,9 +15997,10 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x7 -> 5x4x15
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 15: 1 full
- *       tile + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 15: 1 full tile + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 756
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 15
@@ -16054,15 +16011,17 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (40.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 2-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 2-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 9x9 -> 17x16x31
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 7x6x31 copy of the input: unrolling every
  *       border class would take about 1712 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 31
@@ -16076,7 +16035,6 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k7s4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
     {
         const int vy = 0;
@@ -18888,11 +18846,10 @@ static void Pw_k7s4_S2_3x31(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
 static void Up_k7s4_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+        for (int j = 0; j < 124; ++j) stage[186 * y + j + 217] = in[124 * y + j];
     }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
@@ -20930,36 +20887,32 @@ static void Up_k7s4_S3_8c4p(const float *restrict in, float *restrict out, const
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct + 400;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 400;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 512 * g + 512 * n + 800;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 800;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 15 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[15 * o0 + 15 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -20968,18 +20921,17 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 656 * ct + 3280;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 3280;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->up_w[31 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -20988,9 +20940,9 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_OUT = 300,   /* stage 2's output in scratch */
-        S2_W = 800,   /* stage 2's packed weights */
-        S3_W = 1312,   /* stage 3's packed weights */
+        S2_OUT = 300,     /* stage 2's output in scratch */
+        S2_W = 800,       /* stage 2's packed weights */
+        S3_W = 1312,      /* stage 3's packed weights */
         S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
     };
     Dw_k7s4_S1_8c4p(in, scratch, packed);
@@ -21017,9 +20969,9 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -21030,16 +20982,16 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *       x 32 outputs x 4 inputs: 8x8 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (17.5 cycles, 71% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 3
- *       pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 3 pixel tiles + 1-pixel tail, 1 channel panel; pixel
+ *       tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -21053,7 +21005,6 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_grp_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -21585,7 +21536,6 @@ static void Pw_grp_S2_8x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_grp_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -21821,17 +21771,16 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 40 * g + 160;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -21840,7 +21789,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -21850,8 +21799,8 @@ void bottleneck_grp(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 400,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_grp_S1_8c4p(in, scratch, packed);
     Pw_grp_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -21877,9 +21826,9 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 4x4x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -21890,15 +21839,16 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *       pixels x 32 outputs x 1 inputs: 8x1 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (9.0 cycles, 11% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators
- *       + their weight vectors + a broadcast input within the 16 ymm registers); 2 pixel tiles, 1
- *       channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       12) + weight vectors + a broadcast input within the 16 ymm registers; each weight vector
+ *       feeds one FMA per pixel row); 2 pixel tiles, 1 channel panel; pixel tiles outer: all 2
+ *       KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 7x7x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 273
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -21912,7 +21862,6 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_grpres_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -22712,7 +22661,6 @@ static void Pw_grpres_S2_8x1(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Up_grpres_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
     {
         const int vy = 0;
@@ -23462,20 +23410,18 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 32; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n + 832;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 16 * g + 832;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8] = w->pw_w[o0];
+                for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -23484,7 +23430,7 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -23494,8 +23440,8 @@ void bottleneck_grpres(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 512,   /* stage 2's output in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
-        S3_W = 1344,   /* stage 3's packed weights */
+        S2_W = 832,     /* stage 2's packed weights */
+        S3_W = 1344,    /* stage 3's packed weights */
     };
     Dw_grpres_S1_8c4p(in, scratch, packed);
     Pw_grpres_S2_8x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -23522,9 +23468,9 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 7x7x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -23535,16 +23481,16 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *       projection, 49 pixels x 32 outputs x 4 inputs: 8x2 register tile (8 pixels x 1 vector: of
  *       this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (31.0 cycles, 20% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 14x14x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -23558,7 +23504,6 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_topo_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -24047,7 +23992,6 @@ static void Pw_topo_S2_8x2(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_topo_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -24582,19 +24526,18 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 160;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 40 * g + 160;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -24603,7 +24546,7 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -24613,8 +24556,8 @@ void bottleneck_topo(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 784,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 800,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 800,     /* stage 3's packed weights */
     };
     Dw_topo_S1_8c4p(in, scratch, packed);
     Pw_topo_S2_8x2(scratch, scratch + S2_OUT, packed + S2_W);
@@ -24641,9 +24584,9 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 6x7x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -24659,9 +24602,9 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *
  * stage 3: transposed depthwise 3x3 -> 11x13x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -24675,7 +24618,6 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_topo3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -25306,9 +25248,9 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -25317,15 +25259,15 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -25345,7 +25287,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -25354,7 +25296,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -25363,7 +25305,6 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_topo3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -25717,17 +25658,16 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n + 240;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -25736,7 +25676,7 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -25746,8 +25686,8 @@ void bottleneck_topo3(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1008,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 408,   /* stage 3's packed weights */
+        S2_W = 240,      /* stage 2's packed weights */
+        S3_W = 408,      /* stage 3's packed weights */
     };
     Dw_topo3_S1_8c4p(in, scratch, packed);
     Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -25773,9 +25713,10 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x7x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -25786,15 +25727,17 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (76.0 cycles, 69% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 12 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 12 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -25809,7 +25752,6 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_nobias_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -27034,7 +26976,6 @@ static void Pw_nobias_S2_4x17(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_nobias_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -27698,22 +27639,19 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[8 * k] = w->dw_w[17 * k + o0];
             for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 408 * g + 408 * n + 216;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 216;
+            const int o0 = 0;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[17 * o0 + 17 * j + s];
                 for (int j = 17; j < 24; ++j) d[24 * s + j] = 0.0f;
             }
         }
@@ -27726,11 +27664,10 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct + 768;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 768;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + j] = w->up_w[17 * k + o0 + j]; }
+            d[8 * k] = w->up_w[17 * k + o0];
             for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
@@ -27741,8 +27678,8 @@ void bottleneck_nobias(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 833,   /* stage 2's output in scratch */
-        S2_W = 216,   /* stage 2's packed weights */
-        S3_W = 624,   /* stage 3's packed weights */
+        S2_W = 216,     /* stage 2's packed weights */
+        S3_W = 624,     /* stage 3's packed weights */
     };
     Dw_nobias_S1_8c4p(in, scratch, packed);
     Pw_nobias_S2_4x17(scratch, scratch + S2_OUT, packed + S2_W);
@@ -27768,9 +27705,9 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -27781,15 +27718,16 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x8x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -27803,7 +27741,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_acts_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -28634,7 +28571,6 @@ static void Pw_acts_S2_6x16(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_acts_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -28888,34 +28824,30 @@ static void Up_acts_S3_8c4p(const float *restrict in, float *restrict out, const
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -28924,7 +28856,7 @@ void bottleneck_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -28934,8 +28866,8 @@ void bottleneck_acts(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_acts_S1_8c4p(in, scratch, packed);
     Pw_acts_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -28961,9 +28893,9 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 4x4x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 240
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 64
@@ -28974,15 +28906,17 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (72.0 cycles, 90% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles, 2 channel panels + 17-channel tail (masked vector
- *       code); pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 2 channel
+ *       panels + 17-channel tail (masked vector code); pixel tiles outer: all 19 KiB of weights
+ *       stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x7x65
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 65: 8 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 65: 8 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 660
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 65
@@ -28996,7 +28930,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_acts2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = 0;
@@ -29986,7 +29919,6 @@ static void Pw_acts2_S2_4x24(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Up_acts2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
     {
         const int vy = 0;
@@ -31539,31 +31471,28 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4680 * g + 1560 * n + 1664;
-            const int o0 = 65 * g + 24 * n;
+            float *restrict d = packed + 1560 * n + 1664;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4680 * g + 1560 * n + 4784;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 4784;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -31572,18 +31501,17 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 8008;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 8008;
+        const int o0 = 64;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->up_w[65 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -31593,8 +31521,8 @@ void bottleneck_acts2(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1024,   /* stage 2's output in scratch */
-        S2_W = 1664,   /* stage 2's packed weights */
-        S3_W = 6344,   /* stage 3's packed weights */
+        S2_W = 1664,     /* stage 2's packed weights */
+        S3_W = 6344,     /* stage 3's packed weights */
     };
     Dw_acts2_S1_8c4p(in, scratch, packed);
     Pw_acts2_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
@@ -31620,9 +31548,9 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x1x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31633,15 +31561,15 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 13% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31655,7 +31583,6 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_px_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -31707,7 +31634,6 @@ static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_px_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -31736,33 +31662,29 @@ static void Up_px_S3_8c4p(const float *restrict in, float *restrict out, const f
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -31772,7 +31694,7 @@ void bottleneck_px(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         S2_OUT = 8,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
+        S2_W = 80,    /* stage 2's packed weights */
         S3_W = 152,   /* stage 3's packed weights */
     };
     Dw_px_S1_8c4p(in, scratch, packed);
@@ -31799,9 +31721,10 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 1x1x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -31812,15 +31735,16 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 5% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -31834,7 +31758,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_strip_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
     {
         const int vy = 0;
@@ -31890,7 +31813,6 @@ static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c4p, 3 channels x 4 pixels */
 static void Up_strip_S3_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -31939,39 +31861,35 @@ static void Up_strip_S3_3c4p(const float *restrict in, float *restrict out, cons
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 208;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 208;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 248;
-        const int o0 = 3 * ct;
+        float *restrict d = packed + 248;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->up_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->up_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -32008,9 +31926,10 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x7x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -32021,15 +31940,17 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.0 cycles, 49% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x7x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -32043,7 +31964,6 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_dflt_S1_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -32732,7 +32652,6 @@ static void Pw_dflt_S2_8x5(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Up_dflt_S3_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -33316,39 +33235,35 @@ static void Up_dflt_S3_5c4p(const float *restrict in, float *restrict out, const
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n + 80;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + j + 8] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 128;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 128;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->up_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -33358,8 +33273,8 @@ void bottleneck_dflt(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 245,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 128,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 128,     /* stage 3's packed weights */
     };
     Dw_dflt_S1_5c4p(in, scratch, packed);
     Pw_dflt_S2_8x5(scratch, scratch + S2_OUT, packed + S2_W);

@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 1x1 -> 9x17x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 33
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 16; vx += 4) {
@@ -142,20 +142,17 @@ void dw_kernels_k1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8] = w->dw_w[o0];
+            for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
         }
     }
 }
@@ -183,9 +180,10 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 2x2 -> 8x7x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 5
@@ -197,7 +195,6 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_k2_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -420,14 +417,13 @@ static void Dw_k2_5c4p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -455,9 +451,10 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x15x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -469,7 +466,6 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1562,18 +1558,17 @@ void dw_kernels_k3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -1601,9 +1596,9 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 4x4 -> 7x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1615,7 +1610,6 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -2986,7 +2980,7 @@ void dw_kernels_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3014,9 +3008,9 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 14x13x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: borders staged through a zero-padded 18x17x9 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -3028,11 +3022,10 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 18x17x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2754; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 117; ++j) stage[153 * y + 324 + j] = in[117 * y + j];
+        for (int j = 0; j < 117; ++j) stage[153 * y + j + 324] = in[117 * y + j];
     }
     /* rows 0..13 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
@@ -3668,23 +3661,21 @@ static void Dw_k5_8c4p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -3714,9 +3705,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 6x6 -> 9x8x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 14x13x7 copy of the input: unrolling every
  *       border class would take about 1161 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (6 input rows x 7
@@ -3728,11 +3720,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_k6_7c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[91 * y + j + 196] = in[56 * y + j];
     }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -4022,14 +4013,13 @@ static void Dw_k6_7c4p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 296 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -4059,9 +4049,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 7x7 -> 16x17x31
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 22x23x31 copy of the input: unrolling every
  *       border class would take about 3914 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 31
@@ -4073,11 +4064,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k7_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+        for (int j = 0; j < 527; ++j) stage[713 * y + j + 2232] = in[527 * y + j];
     }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
@@ -5245,18 +5235,17 @@ void dw_kernels_k7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct + 1200;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 1200;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -5286,9 +5275,9 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 9x9 -> 15x16x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: borders staged through a zero-padded 23x24x8 copy of the input: unrolling every
  *       border class would take about 4693 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 8
@@ -5300,11 +5289,10 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k9_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 15; ++y) {
-        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+        for (int j = 0; j < 128; ++j) stage[192 * y + j + 800] = in[128 * y + j];
     }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
@@ -5909,12 +5897,11 @@ static void Dw_k9_8c4p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 656 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -5944,9 +5931,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 11x11 -> 13x14x15
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 15: 1 full
- *       tile + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 15: 1 full tile + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 23x24x15 copy of the input: unrolling every
  *       border class would take about 19466 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 15
@@ -5958,11 +5946,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k11_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 19466 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+        for (int j = 0; j < 210; ++j) stage[360 * y + j + 1875] = in[210 * y + j];
     }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -8962,23 +8949,21 @@ static void Dw_k11_8c4p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 976 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 976 * ct + 976;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 976;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -9008,9 +8993,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 15x15 -> 17x16x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 31x30x4 copy of the input: unrolling every
  *       border class would take about 31261 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 4
@@ -9022,11 +9008,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_k15_4c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+        for (int j = 0; j < 64; ++j) stage[120 * y + j + 868] = in[64 * y + j];
     }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
@@ -10639,14 +10624,13 @@ static void Dw_k15_4c4p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1808 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -10676,9 +10660,10 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 237 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 3
@@ -10690,7 +10675,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c4p, 3 channels x 4 pixels */
 static void Dw_k15_16_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -11843,14 +11827,13 @@ static void Dw_k15_16_3c4p(const float *restrict in, float *restrict out, const 
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1808 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -11878,9 +11861,9 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 1x7 -> 9x15x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 32
@@ -11892,7 +11875,6 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k1x7_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -12239,7 +12221,7 @@ void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -12267,9 +12249,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x1 -> 15x9x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 7 row classes x 1 column class, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 3
@@ -12281,7 +12264,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c4p, 3 channels x 4 pixels */
 static void Dw_k7x1_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
     {
         const int vy = 0;
@@ -13002,14 +12984,13 @@ static void Dw_k7x1_3c4p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -13037,9 +13018,10 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x3 -> 13x7x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 33
@@ -13051,7 +13033,6 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k5x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -15591,18 +15572,17 @@ void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -15630,9 +15610,10 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 7x13x1
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -15644,7 +15625,6 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c4p, 1 channels x 4 pixels */
 static void Dw_k3x5_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -16759,14 +16739,13 @@ static void Dw_k3x5_1c4p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -16794,9 +16773,10 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 2x4 -> 8x9x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 4 column classes, padding resolved at generation time (about 264
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 17
@@ -16808,7 +16788,6 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k2x4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -17637,18 +17616,17 @@ void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct + 144;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 144;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 8; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -17676,9 +17654,9 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 15x1 -> 16x3x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 15 row classes x 1 column class, padding resolved at generation time (about 349
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 8
@@ -17690,7 +17668,6 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k15x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
     {
         const int vy = 0;
@@ -19115,12 +19092,11 @@ static void Dw_k15x1_8c4p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -19148,9 +19124,10 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x15 -> 2x3x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 5
@@ -19162,7 +19139,6 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_k1x15_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -19285,14 +19261,13 @@ static void Dw_k1x15_5c4p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -19320,9 +19295,9 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 9x9 -> 5x1x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 93 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -19334,7 +19309,6 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k9v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -19685,7 +19659,7 @@ void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -19713,9 +19687,9 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 11x3 -> 9x4x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: borders staged through a zero-padded 27x9x9 copy of the input: unrolling every
  *       border class would take about 926 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 9
@@ -19727,11 +19701,10 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k11x3s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 27x9x9 copy of the input: unrolling every border class would take about 926 lines of C (budget 800) */
     for (int j = 0; j < 2187; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 72; ++j) stage[81 * y + 405 + j] = in[72 * y + j];
+        for (int j = 0; j < 72; ++j) stage[81 * y + j + 405] = in[72 * y + j];
     }
     /* rows 0..8 x cols 0..3: kernel rows 0..10, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -20257,23 +20230,21 @@ static void Dw_k11x3s2_8c4p(const float *restrict in, float *restrict out, const
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct + 272;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 33; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -20303,9 +20274,9 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 6x7 -> 14x14x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x20x64 copy of the input: unrolling every
  *       border class would take about 1503 lines of C (budget 800)
  *   order: 2 passes over the 95 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -20320,11 +20291,10 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_k6x7_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 1503 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+        for (int j = 0; j < 896; ++j) stage[1280 * y + j + 2752] = in[896 * y + j];
     }
     for (int cb = 0; cb < 8; cb += 4) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
@@ -21172,7 +21142,7 @@ void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -21202,9 +21172,9 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -21216,7 +21186,6 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k3f_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -21800,12 +21769,11 @@ static void Dw_k3f_8c4p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }

@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 3x3 -> 15x17x1
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
 static void Dw_m1c1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -684,14 +684,13 @@ static void Dw_m1c1_1c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -720,9 +719,10 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x6
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -734,7 +734,6 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 6c4p, 6 channels x 4 pixels */
 static void Dw_m2_6c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1717,14 +1716,13 @@ static void Dw_m2_6c4p(const float *restrict in, float *restrict out, const floa
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 6 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[6 * k + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + j + 8] = w->dw_w[6 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -1753,9 +1751,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x8x15
  *   tile: 8 input channels (x multiplier 3 = 24 outputs, 3 vectors of 8) per tile, 2 output
- *       pixels per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each
- *       weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0
- *       full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 8-float ymm register per 8 channels; 4 output pixels along the row
+ *       share each weight register (at most 8 accumulators + the kernel's weight vectors within
+ *       the 16 ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -1767,7 +1766,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c2p, 15 channels x 2 pixels */
 static void Dw_m3_15c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2542,14 +2540,13 @@ static void Dw_m3_15c2p(const float *restrict in, float *restrict out, const flo
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -2578,9 +2575,9 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x9x16
  *   tile: 2 input channels (x multiplier 4 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -2592,7 +2589,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3777,7 +3773,7 @@ void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3806,9 +3802,9 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x16
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 2: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 2: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 2
@@ -3820,7 +3816,6 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m8_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4477,7 +4472,7 @@ void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4506,9 +4501,9 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x7x8
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 1 full tile, no tail
  *   borders: borders staged through a zero-padded 13x11x1 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 1
@@ -4520,11 +4515,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m8c1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+        for (int j = 0; j < 7; ++j) stage[11 * y + j + 24] = in[7 * y + j];
     }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -4911,12 +4905,11 @@ static void Dw_m8c1_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -4962,7 +4955,6 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4975,24 +4967,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5012,34 +5000,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5060,24 +5042,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5097,34 +5075,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5143,49 +5115,40 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5205,34 +5168,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5253,24 +5210,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5290,34 +5243,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5338,24 +5285,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5370,12 +5313,11 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 640 * ct;
-        const int o0 = 64 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -5419,7 +5361,6 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5432,24 +5373,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5470,24 +5407,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5508,24 +5441,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5546,24 +5475,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -5582,7 +5507,7 @@ void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
         const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -5611,9 +5536,10 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 14x14x34
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -5625,7 +5551,6 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m2c17_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6817,18 +6742,17 @@ void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -6857,9 +6781,10 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x5x33
  *   tile: 8 input channels (x multiplier 3 = 24 outputs, 3 vectors of 8) per tile, 2 output
- *       pixels per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each
- *       weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 11: 1
- *       full tile + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 8-float ymm register per 8 channels; 4 output pixels along the row
+ *       share each weight register (at most 8 accumulators + the kernel's weight vectors within
+ *       the 16 ymm registers)); C = 11: 1 full tile + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 11
@@ -6871,7 +6796,6 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
 static void Dw_m3s2_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9073,23 +8997,21 @@ static void Dw_m3s2_24c2p(const float *restrict in, float *restrict out, const f
 void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 240 * ct;
-        const int o0 = 24 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + j + 24] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 240;
-        const int o0 = 9 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9118,9 +9040,9 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x7x32
  *   tile: 2 input channels (x multiplier 4 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 48 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -9132,7 +9054,6 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m4v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -9503,7 +9424,7 @@ void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -9532,9 +9453,10 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x2 -> 9x9x18
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 440
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -9546,7 +9468,6 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m2d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -10822,18 +10743,17 @@ void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 56 * ct + 112;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 112;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -10861,9 +10781,9 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -10876,7 +10796,6 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_nobias_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -11563,9 +11482,9 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -11577,7 +11496,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_none_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12669,23 +12587,21 @@ static void Dw_a_none_8c4p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -12713,9 +12629,9 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -12727,7 +12643,6 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_relu_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13861,23 +13776,21 @@ static void Dw_a_relu_8c4p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -13905,9 +13818,9 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -13919,7 +13832,6 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_r6_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15095,23 +15007,21 @@ static void Dw_a_r6_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -15139,9 +15049,9 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -15153,7 +15063,6 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_mm_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -16329,23 +16238,21 @@ static void Dw_a_mm_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -16373,9 +16280,9 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -16387,7 +16294,6 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_min_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17521,23 +17427,21 @@ static void Dw_a_min_8c4p(const float *restrict in, float *restrict out, const f
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -17565,9 +17469,9 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -17579,7 +17483,6 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_max_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -18713,23 +18616,21 @@ static void Dw_a_max_8c4p(const float *restrict in, float *restrict out, const f
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -18758,9 +18659,9 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 8x7x14
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 1 full tile
- *       + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 1 full tile + a generated 3-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -18773,7 +18674,6 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a_frac_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -20747,17 +20647,15 @@ static void Dw_a_frac_8c4p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct + 72;
-        const int o0 = 6 * ct + 8;
+        float *restrict d = packed + 72;
+        const int o0 = 8;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 6; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
             for (int j = 6; j < 8; ++j) d[8 * k + j] = 0.0f;
@@ -20788,9 +20686,9 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 9x13x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -20802,7 +20700,6 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_r_k3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -21482,12 +21379,11 @@ static void Dw_r_k3_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -21515,9 +21411,10 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 4x4 -> 7x8x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 672
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 17
@@ -21529,7 +21426,6 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_r_k4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -24196,18 +24092,17 @@ void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 136 * ct + 272;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -24235,9 +24130,10 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 13x13x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -24249,7 +24145,6 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_r_d2_5c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -27401,14 +27296,13 @@ static void Dw_r_d2_5c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -27436,9 +27330,10 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 8x9x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -27451,7 +27346,6 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_r_tab_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -29740,11 +29634,10 @@ void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct + 480;
-        const int o0 = ct + 32;
+        float *restrict d = packed + 480;
+        const int o0 = 32;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + j] = w->dw_w[33 * k + o0 + j]; }
+            d[8 * k] = w->dw_w[33 * k + o0];
             for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
@@ -29773,9 +29666,10 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -29787,7 +29681,6 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c4p, 1 channels x 4 pixels */
 static void Dw_r_c1_1c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -29816,14 +29709,13 @@ static void Dw_r_c1_1c4p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }

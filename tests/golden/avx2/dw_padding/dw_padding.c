@@ -17,9 +17,9 @@
  *
  * stage 1: depthwise 3x3 -> 7x8x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,7 +31,6 @@
 /* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_same_s1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -651,12 +650,11 @@ static void Dw_same_s1_8c4p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -684,9 +682,9 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -698,7 +696,6 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_same_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -1289,23 +1286,21 @@ static void Dw_same_s2_8c4p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -1333,9 +1328,9 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 4x4 -> 4x4x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1347,7 +1342,6 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_same_k4e_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -1963,7 +1957,7 @@ void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1991,9 +1985,9 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 4x4 -> 5x5x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -2005,7 +1999,6 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_same_k4o_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -2592,7 +2585,7 @@ void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2620,9 +2613,10 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 6x6 -> 5x5x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 290
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (6 input rows x 7
@@ -2634,7 +2628,6 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_same_k6s3_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
     {
         const int vy = 0;
@@ -3717,14 +3710,13 @@ static void Dw_same_k6s3_7c4p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 296 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -3752,9 +3744,9 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  *
  * stage 1: depthwise 3x3 -> 7x11x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -3766,7 +3758,6 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
 /* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_valid_s1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -3947,7 +3938,7 @@ void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3975,9 +3966,10 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x3x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -3989,7 +3981,6 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_valid_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -4154,18 +4145,17 @@ void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -4193,9 +4183,10 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 1x3x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -4207,7 +4198,6 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_valid_k5_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = 0;
@@ -4391,14 +4381,13 @@ static void Dw_valid_k5_4c4p(const float *restrict in, float *restrict out, cons
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -4426,9 +4415,9 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 3x3x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 74 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -4440,7 +4429,6 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int0_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -4793,23 +4781,21 @@ static void Dw_int0_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -4837,9 +4823,9 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 5x5x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 554
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -4851,7 +4837,6 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
@@ -6770,23 +6755,21 @@ static void Dw_int1_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -6814,9 +6797,9 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 7x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: borders staged through a zero-padded 11x11x9 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -6828,11 +6811,10 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 63; ++j) stage[99 * y + 216 + j] = in[63 * y + j];
+        for (int j = 0; j < 63; ++j) stage[99 * y + j + 216] = in[63 * y + j];
     }
     /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -7589,23 +7571,21 @@ static void Dw_int2_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -7635,9 +7615,9 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 11x11x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: borders staged through a zero-padded 15x15x8 copy of the input: unrolling every
  *       border class would take about 1597 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -7649,11 +7629,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[120 * y + j + 512] = in[56 * y + j];
     }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
@@ -8039,12 +8018,11 @@ static void Dw_int4_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -8074,9 +8052,9 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x7 -> 7x8x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x21x32 copy of the input: unrolling every
  *       border class would take about 1029 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 32
@@ -8088,11 +8066,10 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int3s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 1029 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+        for (int j = 0; j < 480; ++j) stage[672 * y + j + 2112] = in[480 * y + j];
     }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -8477,7 +8454,7 @@ void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -8507,9 +8484,10 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 12x14x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -8521,7 +8499,6 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_tab_a_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
         {
@@ -8820,14 +8797,13 @@ static void Dw_tab_a_5c4p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -8855,9 +8831,10 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 8x8x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 136
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -8869,7 +8846,6 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_tab_b_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -9508,18 +9484,17 @@ void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -9547,9 +9522,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 7x9x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 13x15x7 copy of the input: unrolling every
  *       border class would take about 1330 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 7
@@ -9561,11 +9537,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_tab_c_7c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[105 * y + j + 427] = in[56 * y + j];
     }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -10155,14 +10130,13 @@ static void Dw_tab_c_7c4p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -10192,9 +10166,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x5 -> 10x9x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
  *       border class would take about 870 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -10206,11 +10181,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_tab_d_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 8; ++y) {
-        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+        for (int j = 0; j < 297; ++j) stage[429 * y + j + 858] = in[297 * y + j];
     }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
@@ -10630,18 +10604,17 @@ void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -10671,9 +10644,9 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -10685,7 +10658,6 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_big_same_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -11169,12 +11141,11 @@ static void Dw_big_same_8c4p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -11202,9 +11173,9 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 9x9 -> 1x1x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -11216,7 +11187,6 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_big_1x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -11248,7 +11218,7 @@ void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -11276,9 +11246,10 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 64
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 3
@@ -11290,7 +11261,6 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c4p, 3 channels x 4 pixels */
 static void Dw_big_k15_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
     {
         const int vy = 0;
@@ -11429,14 +11399,13 @@ static void Dw_big_k15_3c4p(const float *restrict in, float *restrict out, const
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1808 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -11464,9 +11433,9 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 5x5 -> 6x7x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: borders staged through a zero-padded 10x11x9 copy of the input: unrolling every
  *       border class would take about 1308 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -11478,11 +11447,10 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_big_tab_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
     for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 2; ++y) {
-        for (int j = 0; j < 27; ++j) stage[99 * y + 432 + j] = in[27 * y + j];
+        for (int j = 0; j < 27; ++j) stage[99 * y + j + 432] = in[27 * y + j];
     }
     /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
@@ -12239,23 +12207,21 @@ static void Dw_big_tab_8c4p(const float *restrict in, float *restrict out, const
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -12285,9 +12251,10 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 11x11 -> 1x1x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 4
@@ -12299,7 +12266,6 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_big_tab2_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
     {
         const int vy = 0;
@@ -12327,14 +12293,13 @@ static void Dw_big_tab2_4c4p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 976 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -12362,9 +12327,10 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x2x15
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 15: 1 full
- *       tile + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 15: 1 full tile + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 15
@@ -12376,7 +12342,6 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_big_d4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -12429,23 +12394,21 @@ static void Dw_big_d4_8c4p(const float *restrict in, float *restrict out, const 
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -12473,9 +12436,10 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 7x7 -> 1x1x1
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 1
@@ -12487,7 +12451,6 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c4p, 1 channels x 4 pixels */
 static void Dw_big_bot_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -12515,14 +12478,13 @@ static void Dw_big_bot_1c4p(const float *restrict in, float *restrict out, const
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -12550,9 +12512,9 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 1x1x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -12564,7 +12526,6 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_px_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -12596,7 +12557,7 @@ void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -12624,9 +12585,10 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -12638,7 +12600,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c4p, 1 channels x 4 pixels */
 static void Dw_px_k1_1c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -12666,15 +12627,13 @@ static void Dw_px_k1_1c4p(const float *restrict in, float *restrict out, const f
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8] = w->dw_w[o0];
+            for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
         }
     }
 }
@@ -12702,9 +12661,9 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x17x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -12716,7 +12675,6 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_row_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -12866,12 +12824,11 @@ static void Dw_row_8c4p(const float *restrict in, float *restrict out, const flo
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -12899,9 +12856,10 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x1 -> 17x1x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 1 column class, padding resolved at generation time (about 79 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -12913,7 +12871,6 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_col_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
     {
         const int vy = 0;
@@ -13080,14 +13037,13 @@ static void Dw_col_5c4p(const float *restrict in, float *restrict out, const flo
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 48 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }

@@ -17,9 +17,9 @@
  *
  * stage 1: depthwise 3x3 -> 4x5x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,7 +31,6 @@
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -456,12 +455,11 @@ static void Dw_s2_8c4p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -489,9 +487,9 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x8x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -503,7 +501,6 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2e_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -891,7 +888,7 @@ void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -919,9 +916,9 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -933,7 +930,6 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -1292,7 +1288,7 @@ void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1320,9 +1316,9 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -1334,7 +1330,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s1x2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2570,23 +2565,21 @@ static void Dw_s1x2_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -2614,9 +2607,10 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 8x8x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 778
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 17
@@ -2628,7 +2622,6 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2x1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -5131,18 +5124,17 @@ void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -5170,9 +5162,10 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 6x7x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -5184,7 +5177,6 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_s3x2_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5768,14 +5760,13 @@ static void Dw_s3x2_7c4p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -5803,9 +5794,10 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 7x6x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 264
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -5817,7 +5809,6 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -6677,18 +6668,17 @@ void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -6716,9 +6706,10 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 5x5x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -6730,7 +6721,6 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_s4_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -7511,14 +7501,13 @@ static void Dw_s4_4c4p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -7546,9 +7535,10 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 2x2x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -7560,7 +7550,6 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_s8_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7633,14 +7622,13 @@ static void Dw_s8_5c4p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -7668,9 +7656,10 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 2x2 -> 5x5x15
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 15: 1 full
- *       tile + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 15: 1 full tile + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 15
@@ -7682,7 +7671,6 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3k2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -7963,23 +7951,21 @@ static void Dw_s3k2_8c4p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 40;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 40;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -8007,9 +7993,9 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 1x1 -> 3x3x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 8
@@ -8021,7 +8007,6 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3k1v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -8060,13 +8045,11 @@ static void Dw_s3k1v_8c4p(const float *restrict in, float *restrict out, const f
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
         }
     }
 }
@@ -8094,9 +8077,9 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 13x13x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8108,7 +8091,6 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -8741,12 +8723,11 @@ static void Dw_d2_8c4p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -8774,9 +8755,9 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x14x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -8788,7 +8769,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -9866,23 +9846,21 @@ static void Dw_d3_8c4p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -9910,9 +9888,9 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -9924,7 +9902,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d2s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -10584,7 +10561,7 @@ void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -10612,9 +10589,10 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 9x8x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 3
@@ -10626,7 +10604,6 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c4p, 3 channels x 4 pixels */
 static void Dw_d3s2k5_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -12790,14 +12767,13 @@ static void Dw_d3s2k5_3c4p(const float *restrict in, float *restrict out, const 
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -12825,9 +12801,10 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 9x9x31
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -12839,7 +12816,6 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d1x2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14051,18 +14027,17 @@ void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 240;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -14090,9 +14065,10 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 13x17x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -14104,7 +14080,6 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_d2x3_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -15528,14 +15503,13 @@ static void Dw_d2x3_4c4p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -15563,9 +15537,10 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 4x4x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 42 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -15577,7 +15552,6 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d2s3v_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -15770,18 +15744,17 @@ void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -15809,9 +15782,10 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 2x2 -> 9x9x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 4
@@ -15823,7 +15797,6 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_d8k2_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -16155,14 +16128,13 @@ static void Dw_d8k2_4c4p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -16190,9 +16162,9 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 13x6x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 100
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -16204,7 +16176,6 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d3x1s13_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -16650,12 +16621,11 @@ static void Dw_d3x1s13_8c4p(const float *restrict in, float *restrict out, const
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -16683,9 +16653,10 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 7x4x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -16697,7 +16668,6 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_d2s2t_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -16990,14 +16960,13 @@ static void Dw_d2s2t_5c4p(const float *restrict in, float *restrict out, const f
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -17025,9 +16994,10 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 6x6x65
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 65: 8 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 65: 8 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 65
@@ -17039,7 +17009,6 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d3s3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17898,18 +17867,17 @@ void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[65 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -32,9 +32,10 @@
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4096.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 170 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles outer:
- *       all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 170 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -43,7 +44,6 @@
 /* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -881,17 +881,16 @@ void fact_f1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4160 * g + 1040 * n + 640;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -925,9 +924,9 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 32x32x128
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -939,11 +938,12 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4096.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 170 pixel tiles + 4-pixel tail, 4 channel panels; blocks of 384 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (9 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 64 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 170 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
+ *       (spread over the 64 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -952,7 +952,6 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2387,17 +2386,16 @@ void fact_f2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 8256 * g + 2064 * n + 1280;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 1280;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -2433,10 +2431,10 @@ static void Run_f2(const float *in, const float *skip, float *out, const float *
  *       projection, 1024 pixels x 64 outputs x 24 inputs: 8x8 register tile (8 pixels x 1 vector:
  *       of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (576.0 cycles, 89% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 128 pixel tiles, 1 channel panel; pixel tiles outer: all 7 KiB of weights
- *       stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 128 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -2565,12 +2563,11 @@ void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 200 * g + 200 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 200 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2601,9 +2598,9 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -2625,7 +2622,6 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3329,9 +3325,9 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3342,21 +3338,21 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -3370,17 +3366,16 @@ void fact_f4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 832 * g + 52 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -3415,9 +3410,9 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -3428,15 +3423,16 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1024.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles outer:
- *       all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 32x32x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -3450,7 +3446,6 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -4008,7 +4003,6 @@ static void Pw_b1_S2_6x16(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_b1_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -4539,17 +4533,16 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4160 * g + 1040 * n + 640;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -4558,7 +4551,7 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[64 * k + o0 + j];
         }
     }
 }
@@ -4568,8 +4561,8 @@ void fact_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 16384,   /* stage 2's output in scratch */
-        S2_W = 640,   /* stage 2's packed weights */
-        S3_W = 4800,   /* stage 3's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
+        S3_W = 4800,      /* stage 3's packed weights */
     };
     Dw_b1_S1_8c4p(in, scratch, packed);
     Pw_b1_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -4593,9 +4586,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -4607,11 +4600,12 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2048.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 256
- *       pixels (64 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 42 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 256 pixels (64 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       42 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -4620,7 +4614,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_t2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -5207,17 +5200,16 @@ void fact_t2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 8320 * g + 1040 * n + 640;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -5252,9 +5244,9 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x256
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -5267,9 +5259,10 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (144.0 cycles, 89% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles, 1 channel panel; one block of all 256 pixels (256 KiB
- *       of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles, 1 channel
+ *       panel; one block of all 256 pixels (256 KiB of input) outer, then panels (2 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -5278,7 +5271,6 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6488,17 +6480,16 @@ void fact_f5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 392 * g + 392 * n + 2560;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 392 * g + 2560;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -6695,9 +6686,9 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 128 + k] * vk[j];
-                    vacc2[j] += in[ib + 256 + k] * vk[j];
-                    vacc3[j] += in[ib + 384 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 128] * vk[j];
+                    vacc2[j] += in[ib + k + 256] * vk[j];
+                    vacc3[j] += in[ib + k + 384] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6708,21 +6699,21 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -6732,13 +6723,12 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1664 * g + 52 * n;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 52 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -6770,9 +6760,9 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -6783,17 +6773,18 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (512.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 64
- *       pixels (32 KiB of input) outer, then panels (9 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 10 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 64 pixels (32 KiB of input) outer, then panels
+ *       (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       10 tiles of a block)
  *
  * stage 3: transposed depthwise 3x3 -> 16x16x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -6807,7 +6798,6 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -7371,7 +7361,6 @@ static void Pw_b2_S2_6x16(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_b2_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -7905,17 +7894,16 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 16512 * g + 2064 * n + 1280;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 1280;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -7924,7 +7912,7 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[128 * k + o0 + j];
         }
     }
 }
@@ -7934,8 +7922,8 @@ void fact_b2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 8192,   /* stage 2's output in scratch */
-        S2_W = 1280,   /* stage 2's packed weights */
-        S3_W = 17792,   /* stage 3's packed weights */
+        S2_W = 1280,     /* stage 2's packed weights */
+        S3_W = 17792,    /* stage 3's packed weights */
     };
     Dw_b2_S1_8c4p(in, scratch, packed);
     Pw_b2_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -7959,9 +7947,9 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 16x16x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: 2 passes over the 128 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -7976,11 +7964,12 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2048.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 256
- *       pixels (128 KiB of input) outer, then panels (9 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 42 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 256 pixels (128 KiB of input) outer, then panels
+ *       (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       42 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
@@ -7989,7 +7978,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_f7_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 16; cb += 8) {   /* blocks of 64 channels */
         /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
         {
@@ -10652,17 +10640,16 @@ void fact_f7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 16512 * g + 2064 * n + 3328;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 3328;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -10695,9 +10682,9 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -10709,11 +10696,12 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1024.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 64
- *       pixels (32 KiB of input) outer, then panels (9 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 10 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 64 pixels (32 KiB of input) outer, then panels
+ *       (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       10 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -10722,7 +10710,6 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_t3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -11311,17 +11298,16 @@ void fact_t3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 33024 * g + 2064 * n + 1280;
-            const int o0 = 256 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 1280;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -11355,9 +11341,9 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x256
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -11370,10 +11356,10 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (64.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 1 channel panel; one block of all 64
- *       pixels (64 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; one block of all 64 pixels (64 KiB of input) outer, then panels (4
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -11382,7 +11368,6 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12246,17 +12231,16 @@ void fact_f8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n + 2560;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 784 * g + 2560;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -12291,9 +12275,9 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x256
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -12304,17 +12288,18 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (256.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 16
- *       pixels (16 KiB of input) outer, then panels (17 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 1 input channel (spread over the 2 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 16 pixels (16 KiB of input) outer, then panels
+ *       (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 1 input channel (spread over the 2
+ *       tiles of a block)
  *
  * stage 3: transposed depthwise 3x3 -> 8x8x256
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -12328,7 +12313,6 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -12729,7 +12713,6 @@ static void Pw_b3_S2_6x16(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_b3_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -13102,17 +13085,16 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 65792 * g + 4112 * n + 2560;
-            const int o0 = 256 * g + 16 * n;
+            float *restrict d = packed + 4112 * n + 2560;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -13121,7 +13103,7 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[256 * k + o0 + j];
         }
     }
 }
@@ -13131,8 +13113,8 @@ void fact_b3(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 4096,   /* stage 2's output in scratch */
-        S2_W = 2560,   /* stage 2's packed weights */
-        S3_W = 68352,   /* stage 3's packed weights */
+        S2_W = 2560,     /* stage 2's packed weights */
+        S3_W = 68352,    /* stage 3's packed weights */
     };
     Dw_b3_S1_8c4p(in, scratch, packed);
     Pw_b3_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -13157,9 +13139,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x512
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -13171,12 +13153,13 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       pixels x 256 outputs x 128 inputs: 6x16 register tile (6 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated
  *       cycles per input channel, tails included (256.0 cycles, 100% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 10
- *       pixel tiles + 4-pixel tail, 4 channel panels; one block of all 64 pixels (128 KiB of
- *       input) outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each
- *       full tile prefetches into L2 its share of the next panel, one 64-byte line every 8 input
- *       channels (spread over the 10 tiles of a block)
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 12) + weight vectors + a broadcast input within the 16 ymm registers; each
+ *       weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel tail, 4 channel
+ *       panels; one block of all 64 pixels (128 KiB of input) outer, then panels (9 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into L2 its
+ *       share of the next panel, one 64-byte line every 8 input channels (spread over the 10
+ *       tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -13185,7 +13168,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f9_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14494,7 +14476,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -14503,7 +14485,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
             const int o0 = 64 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 40x40x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -33,9 +33,9 @@
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (7200.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 400 pixel tiles, 3 channel panels; pixel tiles outer: all 5 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 400 pixel tiles, 3
+ *       channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -44,7 +44,6 @@
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f72_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -253,7 +252,6 @@ static void Dw_f72_R1N1_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f72_R2N12_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 12; ++vy) {
         {
@@ -511,7 +509,6 @@ static void Dw_f72_R2N12_8c4p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f72_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -769,7 +766,6 @@ static void Dw_f72_R2N2_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_f72_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1286,17 +1282,16 @@ void fused_f72_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1224 * g + 408 * n + 160;
-            const int o0 = 72 * g + 24 * n;
+            float *restrict d = packed + 408 * n + 160;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1307,7 +1302,7 @@ void fused_f72(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 2880,   /* floats of an output row */
-        S2_W = 160,   /* stage 2's packed weights */
+        S2_W = 160,       /* stage 2's packed weights */
     };
     Dw_f72_R1N1_8c4p(in, scratch, packed, 0);
     Pw_f72_P40_4x24(scratch, out, packed + S2_W);
@@ -1338,9 +1333,9 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 40x40x48
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 48: 6 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 48: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -1353,9 +1348,10 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4000.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 400 pixel tiles, 1 channel panel + 16-channel tail (masked vector
- *       code); pixel tiles outer: all 8 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 400 pixel tiles, 1
+ *       channel panel + 16-channel tail (masked vector code); pixel tiles outer: all 8 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][48], dw_b [48]
@@ -1364,7 +1360,6 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_small_w_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1573,7 +1568,6 @@ static void Dw_small_w_R1N1_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_small_w_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -1831,7 +1825,6 @@ static void Dw_small_w_R2N4_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_small_w_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -2089,7 +2082,6 @@ static void Dw_small_w_R2N2_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_small_w_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -2933,30 +2925,26 @@ void fused_small_w_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[48 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1960 * g + 1176 * n + 480;
-            const int o0 = 40 * g + 24 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1960 * g + 784 * n + 1656;
-            const int o0 = 40 * g + 16 * n + 24;
+            float *restrict d = packed + 1656;
+            const int o0 = 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -2967,7 +2955,7 @@ void fused_small_w(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1600,   /* floats of an output row */
-        S2_W = 480,   /* stage 2's packed weights */
+        S2_W = 480,       /* stage 2's packed weights */
     };
     Dw_small_w_R1N1_8c4p(in, scratch, packed, 0);
     Pw_small_w_P40_4x24(scratch, out, packed + S2_W);
@@ -2998,9 +2986,10 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 5x5 -> 23x37x90
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 90: 11 full
- *       tiles + a generated 2-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 90: 11 full tiles + a generated 2-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 27x41x90 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 90
@@ -3014,12 +3003,12 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (5674.0 cycles, 94% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 141 pixel tiles + 5-pixel tail, 6 channel panels + 4-channel tail
- *       (masked vector code); one block of all 851 pixels (300 KiB of input) outer, then panels
- *       (6 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
- *       L2 its share of the next panel, one 64-byte line every 2 input channels (spread over the
- *       141 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 141 pixel tiles + 5-pixel
+ *       tail, 6 channel panels + 4-channel tail (masked vector code); one block of all 851 pixels
+ *       (300 KiB of input) outer, then panels (6 KiB of weights each, kept in L1/L2), then pixel
+ *       tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte line
+ *       every 2 input channels (spread over the 141 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][90], dw_b [90]
@@ -3028,11 +3017,10 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_odd_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 23; ++y) {
-        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + j + 7560] = in[3330 * y + j];
     }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 22; vy += 2) {
@@ -5009,42 +4997,38 @@ void fused_odd_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[90 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 88 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 2288;
-        const int o0 = 2 * ct + 88;
+        float *restrict d = packed + 2288;
+        const int o0 = 88;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[90 * k + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + j + 8] = w->dw_w[90 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 9464 * g + 1456 * n + 2496;
-            const int o0 = 100 * g + 16 * n;
+            float *restrict d = packed + 1456 * n + 2496;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[90 * o0 + 90 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 9464 * g + 728 * n + 11232;
-            const int o0 = 100 * g + 4 * n + 96;
+            float *restrict d = packed + 11232;
+            const int o0 = 96;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 90 + s];
-                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j + 8] = w->pw_w[90 * o0 + 90 * j + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -5055,7 +5039,7 @@ void fused_odd(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 2496,   /* stage 2's packed weights */
+        S2_W = 2496,        /* stage 2's packed weights */
     };
     Dw_odd_S1_8c4p2r(in, scratch, packed, scratch + S1_STAGE);
     Pw_odd_S2_6x16(scratch, out, packed + S2_W);
@@ -5079,9 +5063,10 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 15x15x102
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 51: 12 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 51: 12 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 296
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 51
@@ -5094,10 +5079,10 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (568.0 cycles, 82% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 56 pixel tiles + 1-pixel tail, 1 channel panel + 9-channel tail
- *       (masked vector code); pixel tiles outer: all 17 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 56 pixel tiles + 1-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 17
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][102], dw_b [102]
@@ -5106,7 +5091,6 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_mult2_R1N5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -5850,7 +5834,6 @@ static void Dw_mult2_R1N5_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_mult2_R1N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -6594,7 +6577,6 @@ static void Dw_mult2_R1N4_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_mult2_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -7995,43 +7977,38 @@ void fused_mult2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[102 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 960;
-        const int o0 = 6 * ct + 96;
+        float *restrict d = packed + 960;
+        const int o0 = 96;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[102 * k + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + j + 8] = w->dw_w[102 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4120 * g + 2472 * n + 1040;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 1040;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[102 * o0 + 102 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4120 * g + 1648 * n + 3512;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 3512;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 102 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[102 * o0 + 102 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -8042,7 +8019,7 @@ void fused_mult2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 495,   /* floats of an output row */
-        S2_W = 1040,   /* stage 2's packed weights */
+        S2_W = 1040,     /* stage 2's packed weights */
     };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
         Dw_mult2_R1N5_8c4p(in, scratch, packed, y);
@@ -8071,9 +8048,9 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 23x23x40
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 40: 5 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 40: 5 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 40
@@ -8086,9 +8063,10 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2388.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 132 pixel tiles + 1-pixel tail, 3 channel panels; pixel tiles outer:
- *       all 12 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 132 pixel tiles + 1-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 12 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][40], dw_b [40]
@@ -8098,7 +8076,6 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dil_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -8280,7 +8257,6 @@ static void Dw_dil_R1N1_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dil_R2N8_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -8508,7 +8484,6 @@ static void Dw_dil_R2N8_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dil_R2N5_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         {
@@ -8736,7 +8711,6 @@ static void Dw_dil_R2N5_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dil_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -9379,12 +9353,11 @@ void fused_dil_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 2880 * g + 960 * n + 360;
-            const int o0 = 72 * g + 24 * n;
+            float *restrict d = packed + 960 * n + 360;
+            const int o0 = 24 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
@@ -9395,7 +9368,7 @@ void fused_dil(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1656,   /* floats of an output row */
-        S2_W = 360,   /* stage 2's packed weights */
+        S2_W = 360,       /* stage 2's packed weights */
     };
     Dw_dil_R1N1_8c4p(in, scratch, packed, 0);
     Pw_dil_P23_4x24(scratch, out, packed + S2_W);
@@ -9426,9 +9399,9 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 384: 48 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 384: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9444,11 +9417,12 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (784.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 4 channel panels; one block of all 196
- *       pixels (294 KiB of input) outer, then panels (25 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -9457,7 +9431,6 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_band14_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -9616,7 +9589,6 @@ static void Dw_band14_R1N1_8c4p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_band14_R2N7_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows y0..y0 + 6 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 6; vy += 2) {
@@ -10084,7 +10056,6 @@ static void Dw_band14_R2N7_8c4p2r(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_band14_R2N5_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
@@ -10552,7 +10523,6 @@ static void Dw_band14_R2N5_8c4p2r(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_band14_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -11212,17 +11182,16 @@ void fused_band14_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 6160 * n + 3840;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -11233,7 +11202,7 @@ void fused_band14(const float *restrict in, float *restrict out, const float *re
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_band14_R1N1_8c4p(in, scratch, packed, 0);
     Pw_band14_P14_5x16(scratch, out, packed + S2_W);
@@ -11265,9 +11234,9 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 24x24x232
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 232: 29 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 232: 29 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -11283,9 +11252,9 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (864.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 144 pixel tiles, 1 channel panel; pixel tiles outer: all 22 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 144 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 22 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
@@ -11294,7 +11263,6 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pairs_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -11503,7 +11471,6 @@ static void Dw_pairs_R1N1_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pairs_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -11764,7 +11731,6 @@ static void Dw_pairs_R2N1_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pairs_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -12083,18 +12049,16 @@ void fused_pairs_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[232 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5592 * g + 5592 * n + 2320;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 2320;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 232; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 232 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[232 * o0 + 232 * j + s];
             }
         }
     }
@@ -12105,9 +12069,9 @@ void fused_pairs(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 576,   /* floats of an output row */
-        S2_W = 2320,   /* stage 2's packed weights */
+        S2_W = 2320,     /* stage 2's packed weights */
         IN_ROW = 5568,   /* floats of an input row */
-        IN_H = 24,   /* input rows */
+        IN_H = 24,       /* input rows */
     };
     Dw_pairs_R1N1_8c4p(in, scratch, packed, 0);
     Pw_pairs_P24_4x24(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -12136,9 +12100,9 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 80x80x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -12153,9 +12117,9 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (9600.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1600 pixel tiles, 1 channel panel; pixel tiles outer: all 3 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1600 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -12164,7 +12128,6 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_pair_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -12373,7 +12336,6 @@ static void Dw_pf_pair_R1N1_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_pair_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -12631,7 +12593,6 @@ static void Dw_pf_pair_R2N4_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_pair_R2N2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -12889,7 +12850,6 @@ static void Dw_pf_pair_R2N2_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_pair_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -13454,18 +13414,16 @@ void fused_pf_pair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 600 * g + 600 * n + 240;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -13476,9 +13434,9 @@ void fused_pf_pair(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1920,   /* floats of an output row */
-        S2_W = 240,   /* stage 2's packed weights */
-        IN_ROW = 1920,   /* floats of an input row */
-        IN_H = 80,   /* input rows */
+        S2_W = 240,       /* stage 2's packed weights */
+        IN_ROW = 1920,    /* floats of an input row */
+        IN_H = 80,        /* input rows */
     };
     Dw_pf_pair_R1N1_8c4p(in, scratch, packed, 0);
     Pw_pf_pair_P80_4x24(scratch, out, packed + S2_W, in, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -13509,9 +13467,10 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 46x46x20
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 20: 2 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 20: 2 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 20
@@ -13526,9 +13485,10 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (5290.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 529 pixel tiles, 1 channel panel + 16-channel tail (masked vector
- *       code); pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 529 pixel tiles, 1
+ *       channel panel + 16-channel tail (masked vector code); pixel tiles outer: all 4 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][20], dw_b [20]
@@ -13537,7 +13497,6 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_s2_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -13801,7 +13760,6 @@ static void Dw_pf_s2_R1N1_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_s2_R2N8_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -14136,7 +14094,6 @@ static void Dw_pf_s2_R2N8_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_s2_R2N4_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -14471,7 +14428,6 @@ static void Dw_pf_s2_R2N4_8c4p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pf_s2_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -15429,41 +15385,36 @@ void fused_pf_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[20 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[20 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = 4 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[20 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[20 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 840 * g + 504 * n + 240;
-            const int o0 = 40 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[20 * o0 + 20 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 840 * g + 336 * n + 744;
-            const int o0 = 40 * g + 16 * n + 24;
+            float *restrict d = packed + 744;
+            const int o0 = 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[20 * o0 + 20 * j + s];
             }
         }
     }
@@ -15474,9 +15425,9 @@ void fused_pf_s2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 1840,   /* floats of an output row */
-        S2_W = 240,   /* stage 2's packed weights */
-        IN_ROW = 1820,   /* floats of an input row */
-        IN_H = 91,   /* input rows */
+        S2_W = 240,       /* stage 2's packed weights */
+        IN_ROW = 1820,    /* floats of an input row */
+        IN_H = 91,        /* input rows */
     };
     Dw_pf_s2_R1N1_8c4p(in, scratch, packed, 0);
     Pw_pf_s2_P46_4x24(scratch, out, packed + S2_W, in, 2 * IN_ROW, 4 * IN_ROW);
@@ -15508,9 +15459,9 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 5x9x1024
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 128 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: 4 passes over the 90 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -15526,10 +15477,10 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (70.0 cycles, 96% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 11 pixel tiles + 1-pixel tail, 1 channel panel; one block of all 45
- *       pixels (180 KiB of input) outer, then panels (97 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 11 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; one block of all 45 pixels (180 KiB of input) outer, then panels
+ *       (97 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -15538,7 +15489,6 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pad1024_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -15895,7 +15845,6 @@ static void Dw_pad1024_R1N1_8c4p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_pad1024_R2N3_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
         {
@@ -17203,7 +17152,6 @@ static void Dw_pad1024_R2N3_8c4p2r(const float *restrict in, float *restrict out
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_pad1024_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -17819,18 +17767,16 @@ void fused_pad1024_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 24600 * g + 24600 * n + 10240;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 10240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
@@ -17841,7 +17787,7 @@ void fused_pad1024(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 216,   /* floats of an output row */
-        S2_W = 10240,   /* stage 2's packed weights */
+        S2_W = 10240,    /* stage 2's packed weights */
     };
     Dw_pad1024_R1N1_8c4p(in, scratch, packed, 0);
     Pw_pad1024_P9_3x24(scratch, out, packed + S2_W);
@@ -17870,9 +17816,10 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6084.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 112 pixel tiles + 4-pixel tail, 9 channel panels; pixel tiles outer:
- *       all 15 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 112 pixel tiles + 4-pixel
+ *       tail, 9 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -18098,13 +18045,12 @@ static void Pw_e1_6x16(const float *restrict in, float *restrict out, const floa
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 3600 * g + 400 * n;
-            const int o0 = 144 * g + 16 * n;
+            float *restrict d = packed + 400 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -18134,9 +18080,9 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x144
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 144: 18 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 144: 18 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 2 passes over the 381 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -18152,9 +18098,9 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1014.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 169 pixel tiles, 1 channel panel; pixel tiles outer: all 14 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 169 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 14 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -18163,7 +18109,6 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18322,7 +18267,6 @@ static void Dw_s1_R1N1_8c4p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
         /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
         {
@@ -18608,7 +18552,6 @@ static void Dw_s1_R2N2_8c4p2r(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 18; cb += 9) {   /* blocks of 72 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -19058,18 +19001,16 @@ void fused_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3480 * g + 3480 * n + 1440;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 1440;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -19080,7 +19021,7 @@ void fused_s1(const float *restrict in, const float *restrict skip, float *restr
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
     };
     Dw_s1_R1N1_8c4p(in, scratch, packed, 0);
     Pw_s1_P26_4x24(scratch, out, packed + S2_W, skip);
@@ -19108,9 +19049,9 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 144
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -19123,9 +19064,9 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1014.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 169 pixel tiles, 1 channel panel; pixel tiles outer: all 3 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 169 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -19134,7 +19075,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2_R1N13_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 13; ++vy) {
         {
@@ -19301,7 +19241,6 @@ static void Dw_s2_R1N13_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2_R1N11_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
@@ -19468,7 +19407,6 @@ static void Dw_s2_R1N11_8c4p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
     {
         const int vy = y0;
@@ -19605,7 +19543,6 @@ static void Dw_s2_R2N1_8c4p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0, cols 2 */
     {
         const int vy = y0;
@@ -20287,18 +20224,16 @@ void fused_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 600 * g + 600 * n + 240;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -20309,7 +20244,7 @@ void fused_s2(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 240,   /* stage 2's packed weights */
+        S2_W = 240,      /* stage 2's packed weights */
     };
     {   /* bands of 13 rows */
         const int y = 0;

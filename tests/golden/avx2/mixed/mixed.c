@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 15x13x14
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 1 full tile
- *       + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 1 full tile + a generated 3-channel tail (masked loads and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -32,7 +32,6 @@
 /* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2369,23 +2368,21 @@ static void Dw_m1_8c4p(const float *restrict in, float *restrict out, const floa
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[14 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = 6 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
-            for (int j = 6; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[8 * k + j + 8] = w->dw_w[14 * k + o0 + j];
+            for (int j = 6; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -2416,9 +2413,10 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (292.5 cycles, 71% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 48 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
@@ -2645,16 +2643,14 @@ static void Pw_m2_4x17(const float *restrict in, float *restrict out, const floa
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 360 * g + 360 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 14 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[14 * o0 + 14 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -2684,9 +2680,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 8x7x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 17
@@ -2698,9 +2695,9 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (84.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 14 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
@@ -2709,7 +2706,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -5000,29 +4996,26 @@ void mixed_m3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 432 * g + 432 * n + 624;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 624;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -5057,9 +5050,9 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -5070,15 +5063,15 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (24.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles, 1 channel panel; pixel tiles outer: all 3 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 8x7x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -5092,7 +5085,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -5475,7 +5467,6 @@ static void Pw_m4_S2_4x24(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_m4_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -5756,18 +5747,16 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 600 * g + 600 * n + 240;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -5776,7 +5765,7 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -5786,8 +5775,8 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 384,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 840,   /* stage 3's packed weights */
+        S2_W = 240,     /* stage 2's packed weights */
+        S3_W = 840,     /* stage 3's packed weights */
     };
     Dw_m4_S1_8c4p(in, scratch, packed);
     Pw_m4_S2_4x24(scratch, scratch + S2_OUT, packed + S2_W);
@@ -5871,9 +5860,9 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5884,21 +5873,21 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 24 + j];
+                v += res[ob + j + 24];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 72 + j];
+                v += res[ob + j + 72];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -5908,13 +5897,12 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -5943,9 +5931,9 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 15x13x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -5957,7 +5945,6 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_m6_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -6285,7 +6272,7 @@ void mixed_m6_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
 }
@@ -6314,9 +6301,9 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x24
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 24: 3 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 24: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -6328,10 +6315,10 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *       pixels x 16 outputs x 3 inputs: 8x2 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (112.0 cycles, 22% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 24
- *       pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 24 pixel tiles + 3-pixel tail, 1 channel panel;
+ *       pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -6340,7 +6327,6 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m7_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7125,19 +7111,18 @@ void mixed_m7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 240;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 32 * g + 240;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + j + 8] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -7170,9 +7155,9 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -7184,9 +7169,9 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (195.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 39 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 39 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -7196,7 +7181,6 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7957,13 +7941,11 @@ void mixed_m8_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 144;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 144;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -7998,9 +7980,9 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (195.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 39 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 39 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -8120,14 +8102,12 @@ static void Pw_m9_5x16(const float *restrict in, float *restrict out, const floa
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -8155,9 +8135,9 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x5 -> 13x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -8169,7 +8149,6 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m10_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 8; vx += 4) {
@@ -8388,7 +8367,7 @@ void mixed_m10_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -8416,9 +8395,9 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 7x7 -> 5x3x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 363
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 16
@@ -8430,7 +8409,6 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m11_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
     {
         const int vy = 0;
@@ -9611,7 +9589,7 @@ void mixed_m11_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -9642,9 +9620,9 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 3x3x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 207
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -9655,15 +9633,16 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 5x3x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -9678,7 +9657,6 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -10414,7 +10392,6 @@ static void Pw_m12_S2_5x16(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_m12_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -10614,13 +10591,11 @@ void mixed_m12_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 400;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -10638,8 +10613,8 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 400,   /* stage 2's packed weights */
-        S3_W = 656,   /* stage 3's packed weights */
+        S2_W = 400,     /* stage 2's packed weights */
+        S3_W = 656,     /* stage 3's packed weights */
     };
     Dw_m12_S1_8c4p(in, scratch, packed);
     Pw_m12_S2_5x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -10665,9 +10640,10 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (67.5 cycles, 90% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 3 pixel tiles + 3-pixel tail, 2 channel panels + 17-channel tail
- *       (masked vector code); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel
+ *       tail, 2 channel panels + 17-channel tail (masked vector code); pixel tiles outer: all 5
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
@@ -11061,27 +11037,24 @@ static void Pw_m13_4x24(const float *restrict in, float *restrict out, const flo
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1224 * g + 408 * n;
-            const int o0 = 65 * g + 24 * n;
+            float *restrict d = packed + 408 * n;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1224 * g + 408 * n + 816;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 816;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -38,9 +38,10 @@
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (50176.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 2090 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles
- *       outer: all 9 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 4 channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -49,7 +50,6 @@
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -258,7 +258,6 @@ static void Dw_b1_R1N1_8c4p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -641,7 +640,6 @@ static void Dw_b1_R2N2_8c4p2r(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1278,17 +1276,16 @@ void mbv1_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 2112 * g + 528 * n + 320;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 528 * n + 320;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1299,9 +1296,9 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 3584,   /* floats of an input row */
-        IN_H = 112,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 3584,    /* floats of an input row */
+        IN_H = 112,       /* input rows */
     };
     Dw_b1_R1N1_8c4p(in, scratch, packed, 0);
     Pw_b1_P112_6x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -1330,9 +1327,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -1340,19 +1337,20 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 33 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 33 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 64 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 64 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (25088.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 522 pixel tiles + 4-pixel tail, 8 channel panels; blocks of 768
- *       pixels (192 KiB of input, kept in L2) outer, then panels (5 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 128 tiles of a block)
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 8 channel panels; blocks of 768 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 16 input
+ *       channels (spread over the 128 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -1361,7 +1359,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 54; vy += 2) {
         for (int vx = 0; vx < 52; vx += 4) {
@@ -2484,17 +2481,16 @@ void mbv1_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 8320 * g + 1040 * n + 640;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -2527,9 +2523,9 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -2537,19 +2533,20 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 65 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 65 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 128 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 128 inputs: 6x16 register tile (6 pixels
  *       x 2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (25088.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 522 pixel tiles + 4-pixel tail, 8 channel panels; blocks of 384
- *       pixels (192 KiB of input, kept in L2) outer, then panels (9 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 64 tiles of a block)
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 8 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 16 input
+ *       channels (spread over the 64 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -2558,7 +2555,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3703,17 +3699,16 @@ void mbv1_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 16512 * g + 2064 * n + 1280;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 1280;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -3746,9 +3741,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -3756,19 +3751,20 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 129 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 129 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 128 -> 256 channels
  *   tile: dense projection, 784 pixels x 256 outputs x 128 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 130 pixel tiles + 4-pixel tail, 16 channel panels; blocks of 384
- *       pixels (192 KiB of input, kept in L2) outer, then panels (9 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 64 tiles of a block)
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles +
+ *       4-pixel tail, 16 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 16 input
+ *       channels (spread over the 64 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -3777,7 +3773,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b4_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 26; vy += 2) {
         for (int vx = 0; vx < 24; vx += 4) {
@@ -4898,17 +4893,16 @@ void mbv1_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 33024 * g + 2064 * n + 1280;
-            const int o0 = 256 * g + 16 * n;
+            float *restrict d = packed + 2064 * n + 1280;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -4941,9 +4935,9 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x256
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -4951,19 +4945,20 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 257 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 257 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 256 -> 256 channels
  *   tile: dense projection, 784 pixels x 256 outputs x 256 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 130 pixel tiles + 4-pixel tail, 16 channel panels; blocks of 192
- *       pixels (192 KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles +
+ *       4-pixel tail, 16 channel panels; blocks of 192 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 16 input
+ *       channels (spread over the 32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -4972,7 +4967,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b5_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6117,17 +6111,16 @@ void mbv1_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 65792 * g + 4112 * n + 2560;
-            const int o0 = 256 * g + 16 * n;
+            float *restrict d = packed + 4112 * n + 2560;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -6160,9 +6153,9 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x256
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 256: 32 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 256: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -6170,19 +6163,20 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 514 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 514 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 196 pixels, 256 -> 512 channels
  *   tile: dense projection, 196 pixels x 512 outputs x 256 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; one block of all 196
- *       pixels (196 KiB of input) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; one block of all 196 pixels (196 KiB of input) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
+ *       (spread over the 32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -6191,7 +6185,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b6_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -7059,17 +7052,16 @@ void mbv1_b6_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 131584 * g + 4112 * n + 2560;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 4112 * n + 2560;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -7102,9 +7094,9 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -7119,11 +7111,12 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 96 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (33 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 16 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 16 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -7132,7 +7125,6 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b7_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -8074,17 +8066,16 @@ void mbv1_b7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -8117,9 +8108,9 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -8134,11 +8125,12 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 96 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (33 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 16 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 16 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -8147,7 +8139,6 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b8_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -9089,17 +9080,16 @@ void mbv1_b8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -9132,9 +9122,9 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9149,11 +9139,12 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 96 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (33 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 16 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 16 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -9162,7 +9153,6 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b9_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -10104,17 +10094,16 @@ void mbv1_b9_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -10147,9 +10136,9 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -10164,11 +10153,12 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 96 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (33 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 16 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 16 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -10177,7 +10167,6 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b10_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -11119,17 +11108,16 @@ void mbv1_b10_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -11162,9 +11150,9 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -11179,11 +11167,12 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 96 pixels
- *       (192 KiB of input, kept in L2) outer, then panels (33 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 16 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 16 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -11192,7 +11181,6 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b11_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -12134,17 +12122,16 @@ void mbv1_b11_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 262656 * g + 8208 * n + 5120;
-            const int o0 = 512 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -12177,9 +12164,9 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x512
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 512: 64 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 512: 64 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12192,11 +12179,12 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (3136.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 64 channel panels; one block of all 49
- *       pixels (98 KiB of input) outer, then panels (33 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; one block of all 49 pixels (98 KiB of input) outer, then panels
+ *       (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -12205,7 +12193,6 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -12800,17 +12787,16 @@ void mbv1_b12_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 525312 * g + 8208 * n + 5120;
-            const int o0 = 1024 * g + 16 * n;
+            float *restrict d = packed + 8208 * n + 5120;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -12843,9 +12829,9 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x1024
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1024: 128 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1024: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 196 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12860,11 +12846,12 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *       x 2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (3136.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 64 channel panels; one block of all 49
- *       pixels (196 KiB of input) outer, then panels (65 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; one block of all 49 pixels (196 KiB of input) outer, then panels
+ *       (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -12873,7 +12860,6 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_b13_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -14050,17 +14036,16 @@ void mbv1_b13_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 1049600 * g + 16400 * n + 10240;
-            const int o0 = 1024 * g + 16 * n;
+            float *restrict d = packed + 16400 * n + 10240;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }

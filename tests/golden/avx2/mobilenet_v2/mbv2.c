@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -38,9 +38,10 @@
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 2090 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles
- *       outer: all 3 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -49,7 +50,6 @@
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s1_1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -258,7 +258,6 @@ static void Dw_s1_1_R1N1_8c4p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s1_1_R2N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -641,7 +640,6 @@ static void Dw_s1_1_R2N2_8c4p2r(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s1_1_R3N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1116,18 +1114,16 @@ void mbv2_s1_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 528 * g + 528 * n + 320;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1138,9 +1134,9 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1792,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 3584,   /* floats of an input row */
-        IN_H = 112,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 3584,    /* floats of an input row */
+        IN_H = 112,       /* input rows */
     };
     Dw_s1_1_R1N1_8c4p(in, scratch, packed, 0);
     Pw_s1_1_P112_6x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -1171,9 +1167,10 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (75264.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 2090 pixel tiles + 4-pixel tail, 6 channel panels; pixel tiles
- *       outer: all 7 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 6 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
@@ -1399,13 +1396,12 @@ static void Pw_e2_1_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1632 * g + 272 * n;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 272 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1435,9 +1431,9 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 56x56x96
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 96: 12 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 96: 12 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -1453,9 +1449,9 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 784 pixel tiles, 1 channel panel; pixel tiles outer: all 10 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 784 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 10 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
@@ -1464,7 +1460,6 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s2_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 54; vy += 2) {
         for (int vx = 0; vx < 52; vx += 4) {
@@ -2334,18 +2329,16 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2328 * g + 2328 * n + 960;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 960;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -2380,9 +2373,10 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (28224.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 522 pixel tiles + 4-pixel tail, 9 channel panels; pixel tiles
- *       outer: all 15 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 9 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1
+ *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -2608,13 +2602,12 @@ static void Pw_e2_2_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 3600 * g + 400 * n;
-            const int o0 = 144 * g + 16 * n;
+            float *restrict d = packed + 400 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2644,9 +2637,9 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 56x56x144
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 144: 18 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 144: 18 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -2662,9 +2655,9 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 784 pixel tiles, 1 channel panel; pixel tiles outer: all 14 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 784 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 14 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -2673,7 +2666,6 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s2_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3577,18 +3569,16 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3480 * g + 3480 * n + 1440;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 1440;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -3622,9 +3612,10 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (28224.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 12 accumulators + their weight vectors + a broadcast input within
- *       the 16 ymm registers); 522 pixel tiles + 4-pixel tail, 9 channel panels; pixel tiles
- *       outer: all 15 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 12) + weight vectors + a broadcast input within the
+ *       16 ymm registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 9 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1
+ *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -3850,13 +3841,12 @@ static void Pw_e3_1_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 3600 * g + 400 * n;
-            const int o0 = 144 * g + 16 * n;
+            float *restrict d = packed + 400 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -3886,9 +3876,9 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x144
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 144: 18 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 144: 18 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -3906,9 +3896,10 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer:
- *       all 19 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 19 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -3917,7 +3908,6 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s3_1_R1N2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -4276,7 +4266,6 @@ static void Dw_s3_1_R1N2_8c4p2r(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3_1_R1N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -4510,7 +4499,6 @@ static void Dw_s3_1_R1N1_8c4p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3_1_R2N1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -4963,17 +4951,16 @@ void mbv2_s3_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4640 * g + 2320 * n + 1440;
-            const int o0 = 32 * g + 16 * n;
+            float *restrict d = packed + 2320 * n + 1440;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -4984,9 +4971,9 @@ void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
         IN_ROW = 8064,   /* floats of an input row */
-        IN_H = 56,   /* input rows */
+        IN_H = 56,       /* input rows */
     };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
         Dw_s3_1_R1N2_8c4p2r(in, scratch, packed, y);
@@ -5017,11 +5004,12 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 12 channel panels; one block of all
- *       784 pixels (98 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 130 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       130 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -5251,13 +5239,12 @@ static void Pw_e3_2_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 6336 * g + 528 * n;
-            const int o0 = 192 * g + 16 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -5287,9 +5274,9 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 192: 24 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 192: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -5297,19 +5284,20 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 25 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 25 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 192 -> 32 channels
  *   tile: dense projection, 784 pixels x 32 outputs x 192 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 2 channel panels; blocks of 252 pixels
- *       (189 KiB of input, kept in L2) outer, then panels (13 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 42 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
+ *       (spread over the 42 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -5318,7 +5306,6 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s3_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6431,17 +6418,16 @@ void mbv2_s3_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 6176 * g + 3088 * n + 1920;
-            const int o0 = 32 * g + 16 * n;
+            float *restrict d = packed + 3088 * n + 1920;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -6475,11 +6461,12 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 12 channel panels; one block of all
- *       784 pixels (98 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 130 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       130 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -6709,13 +6696,12 @@ static void Pw_e3_3_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 6336 * g + 528 * n;
-            const int o0 = 192 * g + 16 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -6745,9 +6731,9 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 192: 24 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 192: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -6755,19 +6741,20 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 25 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 25 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 192 -> 32 channels
  *   tile: dense projection, 784 pixels x 32 outputs x 192 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 2 channel panels; blocks of 252 pixels
- *       (189 KiB of input, kept in L2) outer, then panels (13 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 16 input channels (spread over the 42 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
+ *       (spread over the 42 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -6776,7 +6763,6 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s3_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7889,17 +7875,16 @@ void mbv2_s3_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 6176 * g + 3088 * n + 1920;
-            const int o0 = 32 * g + 16 * n;
+            float *restrict d = packed + 3088 * n + 1920;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -7933,11 +7918,12 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 12 channel panels; one block of all
- *       784 pixels (98 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 130 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       130 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -8167,13 +8153,12 @@ static void Pw_e4_1_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 6336 * g + 528 * n;
-            const int o0 = 192 * g + 16 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -8203,9 +8188,9 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x192
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 192: 24 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 192: 24 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -8213,19 +8198,20 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 4 pixels x 1 vector = 8 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 49 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 49 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 196 pixels, 192 -> 64 channels
  *   tile: dense projection, 196 pixels x 64 outputs x 192 inputs: 6x16 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (784.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 4 channel panels; one block of all 196
- *       pixels (147 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; one block of all 196 pixels (147 KiB of input) outer, then panels
+ *       (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -8234,7 +8220,6 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s4_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         for (int vx = 0; vx < 12; vx += 4) {
@@ -9062,17 +9047,16 @@ void mbv2_s4_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 12352 * g + 3088 * n + 1920;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 3088 * n + 1920;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -9107,11 +9091,12 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 196
- *       pixels (49 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -9341,13 +9326,12 @@ static void Pw_e4_2_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 24960 * g + 1040 * n;
-            const int o0 = 384 * g + 16 * n;
+            float *restrict d = packed + 1040 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -9377,9 +9361,9 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 384: 48 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 384: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9394,11 +9378,12 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (784.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 4 channel panels; one block of all 196
- *       pixels (294 KiB of input) outer, then panels (25 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -9407,7 +9392,6 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s4_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -10198,17 +10182,16 @@ void mbv2_s4_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 6160 * n + 3840;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -10242,11 +10225,12 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 196
- *       pixels (49 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -10476,13 +10460,12 @@ static void Pw_e4_3_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 24960 * g + 1040 * n;
-            const int o0 = 384 * g + 16 * n;
+            float *restrict d = packed + 1040 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -10512,9 +10495,9 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 384: 48 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 384: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -10529,11 +10512,12 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (784.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 4 channel panels; one block of all 196
- *       pixels (294 KiB of input) outer, then panels (25 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -10542,7 +10526,6 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s4_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -11333,17 +11316,16 @@ void mbv2_s4_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 6160 * n + 3840;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -11377,11 +11359,12 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 196
- *       pixels (49 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -11611,13 +11594,12 @@ static void Pw_e4_4_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 24960 * g + 1040 * n;
-            const int o0 = 384 * g + 16 * n;
+            float *restrict d = packed + 1040 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -11647,9 +11629,9 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 384: 48 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 384: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -11664,11 +11646,12 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (784.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 4 channel panels; one block of all 196
- *       pixels (294 KiB of input) outer, then panels (25 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -11677,7 +11660,6 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s4_4_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -12468,17 +12450,16 @@ void mbv2_s4_4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 24640 * g + 6160 * n + 3840;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 6160 * n + 3840;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -12512,11 +12493,12 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 196
- *       pixels (49 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -12746,13 +12728,12 @@ static void Pw_e5_1_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 24960 * g + 1040 * n;
-            const int o0 = 384 * g + 16 * n;
+            float *restrict d = packed + 1040 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -12782,9 +12763,9 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 384: 48 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 384: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12799,11 +12780,12 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1176.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 6 channel panels; one block of all 196
- *       pixels (294 KiB of input) outer, then panels (25 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -12812,7 +12794,6 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s5_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 48; cb += 16) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -13583,17 +13564,16 @@ void mbv2_s5_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 36960 * g + 6160 * n + 3840;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 6160 * n + 3840;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -13628,11 +13608,12 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (7056.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 36 channel panels; one block of all 196
- *       pixels (74 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 36 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -13862,13 +13843,12 @@ static void Pw_e5_2_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 55872 * g + 1552 * n;
-            const int o0 = 576 * g + 16 * n;
+            float *restrict d = packed + 1552 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -13898,9 +13878,9 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 576: 72 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 576: 72 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -13915,11 +13895,12 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1176.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 6 channel panels; blocks of 84 pixels
- *       (189 KiB of input, kept in L2) outer, then panels (37 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 14 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (37 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 14 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -13928,7 +13909,6 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s5_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -14838,17 +14818,16 @@ void mbv2_s5_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 55392 * g + 9232 * n + 5760;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 9232 * n + 5760;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -14882,11 +14861,12 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (7056.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 36 channel panels; one block of all 196
- *       pixels (74 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 36 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -15116,13 +15096,12 @@ static void Pw_e5_3_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 55872 * g + 1552 * n;
-            const int o0 = 576 * g + 16 * n;
+            float *restrict d = packed + 1552 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -15152,9 +15131,9 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 576: 72 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 576: 72 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -15169,11 +15148,12 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1176.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 6 channel panels; blocks of 84 pixels
- *       (189 KiB of input, kept in L2) outer, then panels (37 KiB of weights each, kept in
- *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
- *       one 64-byte line every 8 input channels (spread over the 14 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (37 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
+ *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
+ *       (spread over the 14 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -15182,7 +15162,6 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s5_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -16092,17 +16071,16 @@ void mbv2_s5_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 55392 * g + 9232 * n + 5760;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 9232 * n + 5760;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -16136,11 +16114,12 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (7056.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 36 channel panels; one block of all 196
- *       pixels (74 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 36 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -16370,13 +16349,12 @@ static void Pw_e6_1_6x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 55872 * g + 1552 * n;
-            const int o0 = 576 * g + 16 * n;
+            float *restrict d = packed + 1552 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -16406,9 +16384,9 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x576
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 576: 72 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 576: 72 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -16421,11 +16399,12 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (490.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 10 channel panels; one block of all 49
- *       pixels (111 KiB of input) outer, then panels (37 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 10 channel panels; one block of all 49 pixels (111 KiB of input) outer, then panels
+ *       (37 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -16434,7 +16413,6 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s6_1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 72; cb += 18) {   /* blocks of 144 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -16993,17 +16971,16 @@ void mbv2_s6_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 92320 * g + 9232 * n + 5760;
-            const int o0 = 160 * g + 16 * n;
+            float *restrict d = packed + 9232 * n + 5760;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -17038,11 +17015,12 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2940.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 60 channel panels; one block of all 49
- *       pixels (31 KiB of input) outer, then panels (11 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 60 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels
+ *       (11 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -17253,13 +17231,12 @@ static void Pw_e6_2_5x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 154560 * g + 2576 * n;
-            const int o0 = 960 * g + 16 * n;
+            float *restrict d = packed + 2576 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -17289,9 +17266,9 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 960: 120 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 960: 120 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -17306,11 +17283,12 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (490.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 10 channel panels; one block of all 49
- *       pixels (184 KiB of input) outer, then panels (61 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 10 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels
+ *       (61 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -17319,7 +17297,6 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s6_2_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18478,17 +18455,16 @@ void mbv2_s6_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 153760 * g + 15376 * n + 9600;
-            const int o0 = 160 * g + 16 * n;
+            float *restrict d = packed + 15376 * n + 9600;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -18522,11 +18498,12 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2940.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 60 channel panels; one block of all 49
- *       pixels (31 KiB of input) outer, then panels (11 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 60 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels
+ *       (11 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -18737,13 +18714,12 @@ static void Pw_e6_3_5x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 154560 * g + 2576 * n;
-            const int o0 = 960 * g + 16 * n;
+            float *restrict d = packed + 2576 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -18773,9 +18749,9 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 960: 120 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 960: 120 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -18790,11 +18766,12 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (490.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 10 channel panels; one block of all 49
- *       pixels (184 KiB of input) outer, then panels (61 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 10 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels
+ *       (61 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -18803,7 +18780,6 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s6_3_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -19962,17 +19938,16 @@ void mbv2_s6_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 153760 * g + 15376 * n + 9600;
-            const int o0 = 160 * g + 16 * n;
+            float *restrict d = packed + 15376 * n + 9600;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -20006,11 +19981,12 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2940.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 60 channel panels; one block of all 49
- *       pixels (31 KiB of input) outer, then panels (11 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 60 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels
+ *       (11 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -20221,13 +20197,12 @@ static void Pw_e7_1_5x16(const float *restrict in, float *restrict out, const fl
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 60; ++n) {
-            float *restrict d = packed + 154560 * g + 2576 * n;
-            const int o0 = 960 * g + 16 * n;
+            float *restrict d = packed + 2576 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -20257,9 +20232,9 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 960: 120 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 960: 120 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -20274,11 +20249,12 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (980.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 20 channel panels; one block of all 49
- *       pixels (184 KiB of input) outer, then panels (61 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 20 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels
+ *       (61 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -20287,7 +20263,6 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_s7_1_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 120; cb += 30) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -21428,17 +21403,16 @@ void mbv2_s7_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 307520 * g + 15376 * n + 9600;
-            const int o0 = 320 * g + 16 * n;
+            float *restrict d = packed + 15376 * n + 9600;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -21473,11 +21447,12 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (3920.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles + 4-pixel tail, 80 channel panels; one block of all 49
- *       pixels (62 KiB of input) outer, then panels (21 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 8 input channels (spread over the 9 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel
+ *       tail, 80 channel panels; one block of all 49 pixels (62 KiB of input) outer, then panels
+ *       (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 8 input channels (spread over the
+ *       9 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
@@ -21688,13 +21663,12 @@ static void Pw_head_5x16(const float *restrict in, float *restrict out, const fl
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 80; ++n) {
-            float *restrict d = packed + 410880 * g + 5136 * n;
-            const int o0 = 1280 * g + 16 * n;
+            float *restrict d = packed + 5136 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[320 * o0 + 320 * j + s];
             }
         }
     }

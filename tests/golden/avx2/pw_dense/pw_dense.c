@@ -20,9 +20,9 @@
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 2% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][1], pw_b [1]
@@ -57,17 +57,14 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8] = w->pw_w[o0];
+                for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -99,9 +96,9 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 38% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
@@ -154,15 +151,12 @@ static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 8; ++j) d[j + 8] = w->pw_w[o0 + j];
             }
         }
     }
@@ -194,9 +188,10 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.0 cycles, 40% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
@@ -311,16 +306,14 @@ static void Pw_c3_4_8x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j + 8] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -352,9 +345,9 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 31% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
@@ -415,16 +408,14 @@ static void Pw_c4_5_4x5(const float *restrict in, float *restrict out, const flo
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -456,9 +447,9 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 23% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
@@ -528,16 +519,14 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + j + 8] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -569,9 +558,10 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9.0 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
@@ -743,16 +733,14 @@ static void Pw_c7_9_5x9(const float *restrict in, float *restrict out, const flo
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -784,9 +772,9 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9.0 cycles, 89% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -882,14 +870,12 @@ static void Pw_c8_8_8x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -921,9 +907,10 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 77% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
@@ -1093,16 +1080,14 @@ static void Pw_c9_7_8x7(const float *restrict in, float *restrict out, const flo
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n;
-            const int o0 = 7 * g + 7 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 7; d[j] = 0.0f; }
+            d[7] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 7; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
-                { const int j = 7; d[8 * s + 8 + j] = 0.0f; }
+                for (int j = 0; j < 7; ++j) d[8 * s + j + 8] = w->pw_w[9 * o0 + 9 * j + s];
+                d[8 * s + 15] = 0.0f;
             }
         }
     }
@@ -1134,9 +1119,10 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
@@ -1307,14 +1293,12 @@ static void Pw_c15_16_5x16(const float *restrict in, float *restrict out, const 
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -1346,9 +1330,10 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (22.0 cycles, 63% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 3 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
@@ -1491,16 +1476,14 @@ static void Pw_c16_17_4x17(const float *restrict in, float *restrict out, const 
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 408 * g + 408 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -1532,9 +1515,10 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14.0 cycles, 87% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
@@ -1690,16 +1674,14 @@ static void Pw_c17_15_5x15(const float *restrict in, float *restrict out, const 
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 288 * g + 288 * n;
-            const int o0 = 15 * g + 15 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[17 * o0 + 17 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -1731,9 +1713,10 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (208.0 cycles, 80% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 20 pixel tiles + 1-pixel tail, 1 channel panel + 9-channel tail
- *       (masked vector code); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 20 pixel tiles + 1-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 5 KiB
+ *       of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
@@ -1969,28 +1952,24 @@ static void Pw_c31_33_4x24(const float *restrict in, float *restrict out, const 
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1280 * g + 768 * n;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1280 * g + 512 * n + 768;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 768;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[31 * o0 + 31 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -2022,9 +2001,10 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (56.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all
- *       5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
@@ -2210,13 +2190,12 @@ static void Pw_c32_32_6x16(const float *restrict in, float *restrict out, const 
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1056 * g + 528 * n;
-            const int o0 = 32 * g + 16 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -2248,9 +2227,10 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (58.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles + 5-pixel tail, 1 channel panel + 15-channel tail
- *       (masked vector code); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 5-pixel
+ *       tail, 1 channel panel + 15-channel tail (masked vector code); pixel tiles outer: all 5
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
@@ -2634,28 +2614,24 @@ static void Pw_c33_31_6x16(const float *restrict in, float *restrict out, const 
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1088 * g + 544 * n;
-            const int o0 = 31 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1088 * g + 544 * n + 544;
-            const int o0 = 31 * g + 15 * n + 16;
+            float *restrict d = packed + 544;
+            const int o0 = 16;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -2687,10 +2663,10 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (81.0 cycles, 98% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 3-pixel tail, 1 channel panel + 23-channel tail
- *       (masked vector code); pixel tiles outer: all 10 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 3-pixel
+ *       tail, 1 channel panel + 23-channel tail (masked vector code); pixel tiles outer: all 10
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
@@ -3042,28 +3018,24 @@ static void Pw_c48_47_4x24(const float *restrict in, float *restrict out, const 
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2352 * g + 1176 * n;
-            const int o0 = 47 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2352 * g + 1176 * n + 1176;
-            const int o0 = 47 * g + 23 * n + 24;
+            float *restrict d = packed + 1176;
+            const int o0 = 24;
             for (int j = 0; j < 23; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 23; d[j] = 0.0f; }
+            d[23] = 0.0f;
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 23; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
-                { const int j = 23; d[24 * s + 24 + j] = 0.0f; }
+                for (int j = 0; j < 23; ++j) d[24 * s + j + 24] = w->pw_w[48 * o0 + 48 * j + s];
+                d[24 * s + 47] = 0.0f;
             }
         }
     }
@@ -3095,9 +3067,10 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (52.5 cycles, 88% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 5 pixel tiles, 1 channel panel + 17-channel tail (masked vector code);
- *       pixel tiles outer: all 11 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel
+ *       panel + 17-channel tail (masked vector code); pixel tiles outer: all 11 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
@@ -3278,28 +3251,24 @@ static void Pw_c47_49_3x32(const float *restrict in, float *restrict out, const 
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2688 * g + 1536 * n;
-            const int o0 = 49 * g + 32 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[47 * o0 + 47 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2688 * g + 1152 * n + 1536;
-            const int o0 = 49 * g + 17 * n + 32;
+            float *restrict d = packed + 1536;
+            const int o0 = 32;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 47 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[47 * o0 + 47 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -3331,9 +3300,10 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (882.0 cycles, 90% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 49 pixel tiles, 2 channel panels + 17-channel tail (masked vector
- *       code); pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 49 pixel tiles, 2 channel
+ *       panels + 17-channel tail (masked vector code); pixel tiles outer: all 19 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
@@ -3537,27 +3507,24 @@ static void Pw_c64_65_4x24(const float *restrict in, float *restrict out, const 
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4680 * g + 1560 * n;
-            const int o0 = 65 * g + 24 * n;
+            float *restrict d = packed + 1560 * n;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4680 * g + 1560 * n + 3120;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 3120;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -3589,9 +3556,10 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (884.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 36 pixel tiles + 5-pixel tail, 4 channel panels; pixel tiles outer:
- *       all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 36 pixel tiles + 5-pixel
+ *       tail, 4 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
@@ -3792,13 +3760,12 @@ static void Pw_c65_64_6x16(const float *restrict in, float *restrict out, const 
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4224 * g + 1056 * n;
-            const int o0 = 64 * g + 16 * n;
+            float *restrict d = packed + 1056 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
@@ -3830,9 +3797,9 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (252.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles, 6 channel panels; pixel tiles outer: all 7 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 6 channel
+ *       panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
@@ -3947,13 +3914,12 @@ static void Pw_c16_96_6x16(const float *restrict in, float *restrict out, const 
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1632 * g + 272 * n;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 272 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3985,9 +3951,9 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (168.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 14 pixel tiles, 2 channel panels; pixel tiles outer: all 19 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles, 2 channel
+ *       panels; pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
@@ -4097,13 +4063,12 @@ static void Pw_c96_48_4x24(const float *restrict in, float *restrict out, const 
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4656 * g + 2328 * n;
-            const int o0 = 48 * g + 24 * n;
+            float *restrict d = packed + 2328 * n;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -4135,9 +4100,10 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (130.0 cycles, 11% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 28 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 28 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
@@ -4252,16 +4218,14 @@ static void Pw_c17_1_8x1(const float *restrict in, float *restrict out, const fl
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8 * s + 8] = w->pw_w[17 * o0 + s];
+                for (int j = 1; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -4293,9 +4257,10 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (360.0 cycles, 83% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 36 pixel tiles, 1 channel panel + 9-channel tail (masked vector code);
- *       pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 36 pixel tiles, 1 channel
+ *       panel + 9-channel tail (masked vector code); pixel tiles outer: all 1 KiB of weights stay
+ *       in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
@@ -4476,30 +4441,24 @@ static void Pw_c1_33_4x24(const float *restrict in, float *restrict out, const f
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 48 * n;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 24; ++j) d[j + 24] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 32 * n + 48;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 48;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[j + 16] = w->pw_w[o0 + j];
+                for (int j = 9; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -4531,9 +4490,10 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (40.0 cycles, 94% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
@@ -4676,14 +4636,12 @@ static void Pw_cdef_4x24(const float *restrict in, float *restrict out, const fl
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 600 * g + 600 * n;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -4715,9 +4673,10 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (34.0 cycles, 66% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 5 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][9], pw_b [17]
@@ -4861,13 +4820,11 @@ static void Pw_nobias_4x17(const float *restrict in, float *restrict out, const 
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 216 * g + 216 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 17; ++j) d[24 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
                 for (int j = 17; j < 24; ++j) d[24 * s + j] = 0.0f;
             }
         }
@@ -4900,9 +4857,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
@@ -5091,14 +5049,12 @@ static void Pw_a_relu_5x16(const float *restrict in, float *restrict out, const 
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -5130,9 +5086,10 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14.0 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
@@ -5339,16 +5296,14 @@ static void Pw_a_r6_5x9(const float *restrict in, float *restrict out, const flo
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -5380,9 +5335,9 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (18.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 3 pixel tiles, 1 channel panel; pixel tiles outer: all 3 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
@@ -5514,16 +5469,14 @@ static void Pw_a_mm_3x31(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -5555,9 +5508,10 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 88% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][31], pw_b [8]
@@ -5743,13 +5697,11 @@ static void Pw_a_max_8x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 248 * g + 248 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
@@ -5781,9 +5733,10 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (13.0 cycles, 77% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -5937,14 +5890,12 @@ static void Pw_res8_8x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -5976,9 +5927,10 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (94.5 cycles, 71% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 15 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 15 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
@@ -6205,16 +6157,14 @@ static void Pw_res17_4x17(const float *restrict in, float *restrict out, const f
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 432 * g + 432 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -6246,9 +6196,10 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (148.5 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 24 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 24 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
@@ -6475,14 +6426,12 @@ static void Pw_pair_odd_4x24(const float *restrict in, float *restrict out, cons
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1176 * g + 1176 * n;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -6514,9 +6463,10 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (490.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 49 pixel tiles, 1 channel panel + 16-channel tail (masked vector
- *       code); pixel tiles outer: all 11 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 49 pixel tiles, 1 channel
+ *       panel + 16-channel tail (masked vector code); pixel tiles outer: all 11 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
@@ -6715,26 +6665,22 @@ static void Pw_pair40_4x24(const float *restrict in, float *restrict out, const 
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2600 * g + 1560 * n;
-            const int o0 = 40 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2600 * g + 1040 * n + 1560;
-            const int o0 = 40 * g + 16 * n + 24;
+            float *restrict d = packed + 1560;
+            const int o0 = 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -6766,9 +6712,10 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (130.0 cycles, 87% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 28 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 28 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][40], pw_b [8]
@@ -6884,13 +6831,11 @@ static void Pw_pair8_8x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 320 * g + 320 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
@@ -6922,9 +6867,10 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.0 cycles, 26% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel + 9-channel tail (masked vector code);
- *       pixel tiles outer: all 6 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel + 9-channel tail (masked vector code); pixel tiles outer: all 6 KiB of weights stay
+ *       in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][33], pw_b [33]
@@ -7007,24 +6953,20 @@ static void Pw_res33_1x24(const float *restrict in, float *restrict out, const f
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 792 * n;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 528 * n + 792;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 792;
+            const int o0 = 24;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
                 for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }

@@ -20,10 +20,10 @@
  *       x 8 outputs x 8 inputs: 8x4 register tile (8 pixels x 1 vector: of this target's register
  *       tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles per input
  *       channel, tails included (31.0 cycles, 40% of the FMA peak; a tile step costs the most of
- *       its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators + their
- *       weight vectors + a broadcast input within the 16 ymm registers); 6 pixel tiles + 1-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most 12) +
+ *       weight vectors + a broadcast input within the 16 ymm registers; each weight vector feeds
+ *       one FMA per pixel row); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -141,14 +141,13 @@ void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 72 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -180,10 +179,10 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  *       pixels x 64 outputs x 8 inputs: 6x16 register tile (6 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated
  *       cycles per input channel, tails included (82.0 cycles, 99% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 13
- *       pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay
- *       in L1 across the panels
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 12) + weight vectors + a broadcast input within the 16 ymm registers; each
+ *       weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
@@ -357,12 +356,11 @@ void pw_topology_g4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 144 * g;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -394,10 +392,10 @@ static void Run_g4(const float *in, const float *skip, float *out, const float *
  *       x 12 outputs x 9 inputs: 8x3 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (8.5 cycles, 33% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators
- *       + their weight vectors + a broadcast input within the 16 ymm registers); 1 pixel tiles +
- *       7-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
- *       the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       12) + weight vectors + a broadcast input within the 16 ymm registers; each weight vector
+ *       feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles
+ *       outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][9], pw_b [12]
@@ -585,14 +583,13 @@ void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 80 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + j + 8] = w->pw_w[9 * o0 + 9 * j + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -624,10 +621,10 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *       pixels x 33 outputs x 3 inputs: 5x11 register tile (5 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated
  *       cycles per input channel, tails included (14.0 cycles, 64% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 2
- *       pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 12) + weight vectors + a broadcast input within the 16 ymm registers; each
+ *       weight vector feeds one FMA per pixel row); 2 pixel tiles + 3-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][3], pw_b [33]
@@ -787,11 +784,10 @@ void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n;
-            const int o0 = 11 * g + 11 * n;
+            float *restrict d = packed + 48 * g;
+            const int o0 = 11 * g;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 11; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 11; ++j) d[16 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
                 for (int j = 11; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -824,10 +820,10 @@ static void Run_g3(const float *in, const float *skip, float *out, const float *
  *       pixels x 17 outputs x 1 inputs: 8x1 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (98.5 cycles, 11% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 21
- *       pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 21 pixel tiles + 1-pixel tail, 1 channel panel;
+ *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][1], pw_b [17]
@@ -947,15 +943,13 @@ void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 16 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8] = w->pw_w[o0];
+                for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -987,10 +981,10 @@ static void Run_gcin(const float *in, const float *skip, float *out, const float
  *       x 24 outputs x 1 inputs: 8x3 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (8.5 cycles, 33% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators
- *       + their weight vectors + a broadcast input within the 16 ymm registers); 1 pixel tiles +
- *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
- *       the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       12) + weight vectors + a broadcast input within the 16 ymm registers; each weight vector
+ *       feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles
+ *       outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][1], pw_b [24]
@@ -1165,15 +1159,13 @@ void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 16 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[j + 8] = w->pw_w[o0 + j];
+                for (int j = 3; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -1205,9 +1197,10 @@ static void Run_gcin3(const float *in, const float *skip, float *out, const floa
  *       pixels x 16 outputs x 1 inputs: 8x1 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (9.0 cycles, 11% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators
- *       + their weight vectors + a broadcast input within the 16 ymm registers); 2 pixel tiles, 1
- *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       12) + weight vectors + a broadcast input within the 16 ymm registers; each weight vector
+ *       feeds one FMA per pixel row); 2 pixel tiles, 1 channel panel; pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][1], pw_b [16]
@@ -1331,15 +1324,13 @@ void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 16 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8] = w->pw_w[o0];
+                for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -1371,10 +1362,11 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  *       pixels x 66 outputs x 32 inputs: 1x24 register tile (1 pixels x 3 vectors: of this
  *       target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated
  *       cycles per input channel, tails included (8.0 cycles, 26% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 1
- *       pixel tiles, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer:
- *       all 11 KiB of weights stay in L1 across the panels
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 12) + weight vectors + a broadcast input within the 16 ymm registers; each
+ *       weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel + 9-channel
+ *       tail (masked vector code); pixel tiles outer: all 11 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
@@ -1449,25 +1441,23 @@ void pw_topology_g2px_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 792 * n;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 1320 * g;
+            const int o0 = 33 * g;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 528 * n + 792;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 1320 * g + 792;
+            const int o0 = 33 * g + 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1557,9 +1547,9 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1568,15 +1558,15 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1598,8 +1588,8 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1608,11 +1598,11 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1622,13 +1612,12 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 144 * g + 24 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -1702,9 +1691,9 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1713,15 +1702,15 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -1753,13 +1742,12 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 64 * g + 32 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 32 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
@@ -1852,14 +1840,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1868,15 +1855,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1894,14 +1881,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -1910,15 +1896,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -1934,12 +1920,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1948,7 +1933,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1962,12 +1947,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -1976,7 +1960,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
     }
@@ -1986,27 +1970,22 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 62 * g + 8 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 62 * g + 6 * n + 56;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 56;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -2039,10 +2018,10 @@ static void Run_t1one(const float *in, const float *skip, float *out, const floa
  *       projection, 9 pixels x 20 outputs x 3 inputs: 8x5 register tile (8 pixels x 1 vector: of
  *       this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (8.5 cycles, 33% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][3], pw_b [20]
@@ -2172,14 +2151,13 @@ void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 32 * g;
+            const int o0 = 5 * g;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + j + 8] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -2212,9 +2190,10 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  *       x 9 outputs x 33 inputs: 1x9 register tile (1 pixels x 2 vectors: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (4.0 cycles, 14% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12 accumulators
- *       + their weight vectors + a broadcast input within the 16 ymm registers); 1 pixel tiles, 1
- *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       12) + weight vectors + a broadcast input within the 16 ymm registers; each weight vector
+ *       feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 3
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
@@ -2255,16 +2234,14 @@ static void Pw_t1full_1x9(const float *restrict in, float *restrict out, const f
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -2362,9 +2339,9 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2373,15 +2350,15 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2413,13 +2390,12 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 512 * g + 64 * n;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 64 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -2500,9 +2476,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2513,21 +2489,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2549,9 +2525,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2562,21 +2538,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -2586,25 +2562,22 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 135 * g + 36 * n;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 135 * g + 27 * n + 108;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 108;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -2637,10 +2610,10 @@ static void Run_t2res(const float *in, const float *skip, float *out, const floa
  *       projection, 64 pixels x 64 outputs x 24 inputs: 8x8 register tile (8 pixels x 1 vector:
  *       of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (36.0 cycles, 89% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 8 pixel tiles, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay
- *       in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 8 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -2753,12 +2726,11 @@ void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 200 * g + 200 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 200 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2842,9 +2814,9 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2853,15 +2825,15 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2873,42 +2845,36 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 32] * vk[0];
+                    vacc2[0] += in[ib + k + 64] * vk[0];
+                    vacc3[0] += in[ib + k + 96] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -2939,21 +2905,18 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2963,23 +2926,20 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 102 * g + 24 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 102 * g + 6 * n + 96;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 96;
+            const int o0 = 16;
             for (int s = 0; s < 6; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
+                d[s] = w->pw_w[6 * o0 + s];
             }
         }
     }
@@ -3012,10 +2972,10 @@ static void Run_t2odd(const float *in, const float *skip, float *out, const floa
  *       projection, 35 pixels x 48 outputs x 24 inputs: 8x6 register tile (8 pixels x 1 vector:
  *       of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (22.0 cycles, 60% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 4 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 3-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][24], pw_b [48]
@@ -3166,14 +3126,13 @@ void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 200 * g + 200 * n;
-            const int o0 = 6 * g + 6 * n;
+            float *restrict d = packed + 200 * g;
+            const int o0 = 6 * g;
             for (int j = 0; j < 6; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 6; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 6; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 6; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 6; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 6; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -3206,10 +3165,10 @@ static void Run_t3a(const float *in, const float *skip, float *out, const float 
  *       projection, 9 pixels x 27 outputs x 10 inputs: 8x3 register tile (8 pixels x 1 vector: of
  *       this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (8.5 cycles, 20% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [27][10], pw_b [27]
@@ -3362,14 +3321,13 @@ void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 9; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 88 * g + 88 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 88 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 10 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + j + 8] = w->pw_w[10 * o0 + 10 * j + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -3493,13 +3451,12 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 336 * g + 28 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -3532,10 +3489,10 @@ static void Run_t3c(const float *in, const float *skip, float *out, const float 
  *       projection, 30 pixels x 20 outputs x 4 inputs: 4x20 register tile (4 pixels x 3 vectors:
  *       of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (46.0 cycles, 82% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 7 pixel tiles + 2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 2-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][4], pw_b [20]
@@ -3707,16 +3664,14 @@ static void Pw_t3one_4x20(const float *restrict in, float *restrict out, const f
 void pw_topology_t3one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 120 * g + 120 * n;
-            const int o0 = 20 * g + 20 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 20; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 20; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 20; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 20; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 20; ++j) d[24 * s + j + 24] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 20; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -3749,10 +3704,10 @@ static void Run_t3one(const float *in, const float *skip, float *out, const floa
  *       projection, 21 pixels x 16 outputs x 12 inputs: 8x4 register tile (8 pixels x 1 vector:
  *       of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest
  *       estimated cycles per input channel, tails included (13.0 cycles, 40% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm
- *       registers); 2 pixel tiles + 5-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB
- *       of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 12) + weight vectors + a broadcast input within the 16 ymm
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 5-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][12], pw_b [16]
@@ -3917,14 +3872,13 @@ void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 104 * g + 104 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 104 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j + 8] = w->pw_w[12 * o0 + 12 * j + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -3958,9 +3912,10 @@ static void Run_t4(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 13% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       13 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
@@ -4110,14 +4065,13 @@ void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 24; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 136 * g + 136 * n;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 136 * g;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 2; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 2; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 2; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 16x16x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -32,9 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (256.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -43,7 +44,6 @@
 /* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_mb_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -925,23 +925,20 @@ static void Pw_mb_S2_6x16(const float *restrict in, float *restrict out, const f
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 80;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -974,9 +971,10 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x3
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 3: 0 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -988,9 +986,9 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9.0 cycles, 89% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
@@ -999,7 +997,6 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c4p, 3 channels x 4 pixels */
 static void Dw_s2odd_S1_3c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1475,25 +1472,22 @@ static void Pw_s2odd_S2_8x8(const float *restrict in, float *restrict out, const
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -1526,9 +1520,10 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x8x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -1540,9 +1535,10 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (140.0 cycles, 83% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 14 pixel tiles, 1 channel panel + 9-channel tail (masked vector code);
- *       pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles, 1 channel
+ *       panel + 9-channel tail (masked vector code); pixel tiles outer: all 3 KiB of weights stay
+ *       in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
@@ -1551,7 +1547,6 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s2odd2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2909,43 +2904,38 @@ void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 432 * n + 240;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 288 * n + 672;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 672;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -2978,9 +2968,9 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 5x5 -> 5x5x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -2992,9 +2982,9 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (25.0 cycles, 94% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 5 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
@@ -3003,7 +2993,6 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_k5s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -3894,20 +3883,18 @@ void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 416;
-            const int o0 = 15 * g + 15 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -3940,9 +3927,9 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -3954,9 +3941,10 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (50.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 5 pixel tiles, 1 channel panel + 15-channel tail (masked vector code);
- *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel
+ *       panel + 15-channel tail (masked vector code); pixel tiles outer: all 2 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
@@ -3965,7 +3953,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_s3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -4686,48 +4673,42 @@ static void Pw_s3_S2_5x16(const float *restrict in, float *restrict out, const f
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[9 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 320 * g + 160 * n + 160;
-            const int o0 = 31 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 320 * g + 160 * n + 320;
-            const int o0 = 31 * g + 15 * n + 16;
+            float *restrict d = packed + 320;
+            const int o0 = 16;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -4760,9 +4741,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 1x7 -> 7x9x4
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 0 full
- *       tiles + a generated 4-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 4
@@ -4774,9 +4756,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (35.5 cycles, 55% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][4], dw_b [4]
@@ -4785,7 +4768,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_k1x7_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -5236,27 +5218,24 @@ static void Pw_k1x7_S2_8x5(const float *restrict in, float *restrict out, const 
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 64;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 64;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -5289,9 +5268,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x3 -> 8x8x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 185
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -5303,9 +5283,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (64.0 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][7], dw_b [7]
@@ -5314,7 +5295,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_k5x3s21_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -6319,27 +6299,24 @@ static void Pw_k5x3s21_S2_6x9(const float *restrict in, float *restrict out, con
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 128;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 128;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -6372,9 +6349,9 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 13x13x32
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 32: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 32: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -6386,9 +6363,10 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (338.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 33 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer:
- *       all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -6397,7 +6375,6 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7223,17 +7200,16 @@ void sep_basic_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1056 * g + 528 * n + 320;
-            const int o0 = 32 * g + 16 * n;
+            float *restrict d = packed + 528 * n + 320;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -7266,9 +7242,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x7x5
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0 full
- *       tiles + a generated 5-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -7280,9 +7257,9 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.5 cycles, 44% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
@@ -7291,7 +7268,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c4p, 5 channels x 4 pixels */
 static void Dw_d3s2_S1_5c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7956,27 +7932,24 @@ static void Pw_d3s2_S2_8x4(const float *restrict in, float *restrict out, const 
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[8 * k + 8 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[8 * k + j + 8] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n + 80;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 4; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[8 * s + j + 8] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 4; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -8009,9 +7982,9 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 4x4x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8023,9 +7996,10 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -8034,7 +8008,6 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_valid_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -8312,23 +8285,20 @@ static void Pw_valid_S2_6x16(const float *restrict in, float *restrict out, cons
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 80;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -8361,9 +8331,9 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 4x4 -> 8x7x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 312
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -8375,9 +8345,9 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (84.0 cycles, 71% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 14 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
@@ -8386,7 +8356,6 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_tab_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
@@ -9450,20 +9419,18 @@ void sep_basic_tab_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 408 * g + 408 * n + 272;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 272;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -9496,9 +9463,10 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 9x7x15
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 15: 1 full
- *       tile + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 15: 1 full tile + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 13x11x15 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 15
@@ -9510,9 +9478,10 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (35.5 cycles, 89% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][15], dw_b [15]
@@ -9521,11 +9490,10 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_int2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x11x15 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2145; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 105; ++j) stage[165 * y + 360 + j] = in[105 * y + j];
+        for (int j = 0; j < 105; ++j) stage[165 * y + j + 360] = in[105 * y + j];
     }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -10442,34 +10410,30 @@ static void Pw_int2_S2_8x8(const float *restrict in, float *restrict out, const 
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 208;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 208;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 416;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -10480,7 +10444,7 @@ void sep_basic_int2(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S1_STAGE = 945,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 416,   /* stage 2's packed weights */
+        S2_W = 416,       /* stage 2's packed weights */
     };
     Dw_int2_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
     Pw_int2_S2_8x8(scratch, out, packed + S2_W);
@@ -10504,9 +10468,9 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 4: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 4: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -10518,9 +10482,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (31.0 cycles, 79% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -10529,7 +10494,6 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -11618,23 +11582,20 @@ static void Pw_m2_S2_8x8(const float *restrict in, float *restrict out, const fl
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -11668,9 +11629,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x15
  *   tile: 8 input channels (x multiplier 3 = 24 outputs, 3 vectors of 8) per tile, 2 output
- *       pixels per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each
- *       weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 5: 0
- *       full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 8-float ymm register per 8 channels; 4 output pixels along the row
+ *       share each weight register (at most 8 accumulators + the kernel's weight vectors within
+ *       the 16 ymm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -11682,9 +11644,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (82.0 cycles, 99% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 13 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
@@ -11693,7 +11656,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c2p, 15 channels x 2 pixels */
 static void Dw_m3_S1_15c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12873,25 +12835,22 @@ static void Pw_m3_S2_6x16(const float *restrict in, float *restrict out, const f
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -12925,9 +12884,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x9x4
  *   tile: 2 input channels (x multiplier 4 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1: 0 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -12939,9 +12899,9 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (40.5 cycles, 33% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 9 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][4], dw_b [4]
@@ -12950,7 +12910,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c4p, 4 channels x 4 pixels */
 static void Dw_m4c1_S1_4c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13693,27 +13652,24 @@ static void Pw_m4c1_S2_8x3(const float *restrict in, float *restrict out, const 
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 80;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 3; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -13747,9 +13703,9 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 2: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 2: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 2
@@ -13761,9 +13717,10 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (17.5 cycles, 9% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 3 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -13772,7 +13729,6 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m8_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14307,20 +14263,18 @@ void sep_basic_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 136 * g + 136 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8 * s + 8] = w->pw_w[16 * o0 + s];
+                for (int j = 1; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -14354,9 +14308,9 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x32
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -14368,9 +14322,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (192.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer:
- *       all 7 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -14379,7 +14334,6 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_m2s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15642,17 +15596,16 @@ void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1584 * g + 528 * n + 320;
-            const int o0 = 48 * g + 16 * n;
+            float *restrict d = packed + 528 * n + 320;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -15686,9 +15639,10 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x8x18
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -15700,9 +15654,9 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (84.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 14 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][18], dw_b [18]
@@ -15711,7 +15665,6 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_mdef_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17442,31 +17395,28 @@ void sep_basic_mdef_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 160;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 456 * g + 456 * n + 240;
-            const int o0 = 18 * g + 18 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int j = 0; j < 18; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 18; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 18; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 18 + s];
-                for (int j = 18; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 18; ++j) d[24 * s + j + 24] = w->pw_w[18 * o0 + 18 * j + s];
+                for (int j = 18; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -17499,9 +17449,9 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x1x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -17513,9 +17463,10 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12.0 cycles, 34% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 2 channel panels + 17-channel tail (masked vector
- *       code); pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 2 channel
+ *       panels + 17-channel tail (masked vector code); pixel tiles outer: all 19 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -17524,7 +17475,6 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_px_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -17626,31 +17576,28 @@ void sep_basic_px_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4680 * g + 1560 * n + 640;
-            const int o0 = 65 * g + 24 * n;
+            float *restrict d = packed + 1560 * n + 640;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4680 * g + 1560 * n + 3760;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 3760;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[64 * o0 + 64 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -17683,9 +17630,10 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 1x1x7
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 7: 0 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -17697,9 +17645,9 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 14% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][7], dw_b [7]
@@ -17708,7 +17656,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c4p, 7 channels x 4 pixels */
 static void Dw_px_s2_S1_7c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -17768,27 +17715,24 @@ static void Pw_px_s2_S2_1x9(const float *restrict in, float *restrict out, const
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[7 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[7 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 208;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 208;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -17821,9 +17765,9 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -17835,9 +17779,10 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 53% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
@@ -17846,7 +17791,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_big_k_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -18437,23 +18381,20 @@ static void Pw_big_k_S2_8x8(const float *restrict in, float *restrict out, const
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 400;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -18486,9 +18427,9 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 9x7x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -18500,9 +18441,9 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (126.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 21 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -18512,7 +18453,6 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_nobias_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19247,14 +19187,12 @@ void sep_basic_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 512 * g + 512 * n + 144;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 144;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 31; d[32 * s + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
+                d[32 * s + 31] = 0.0f;
             }
         }
     }
@@ -19287,9 +19225,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 7x9x31
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -19301,9 +19240,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (94.5 cycles, 71% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 15 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 15 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
@@ -19312,7 +19252,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_acts_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -20857,31 +20796,28 @@ void sep_basic_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 240;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 768 * g + 768 * n + 320;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[31 * o0 + 31 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -20914,9 +20850,10 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 13x1x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 100 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -20928,9 +20865,10 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (56.0 cycles, 93% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 4 pixel tiles + 1-pixel tail, 2 channel panels; pixel tiles outer: all
- *       9 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 1-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -20939,7 +20877,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_acts2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
     {
         const int vy = 0;
@@ -21319,28 +21256,26 @@ void sep_basic_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 2176 * g + 1088 * n + 400;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 1088 * n + 400;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -32,9 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (82.0 cycles, 99% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 13 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -43,7 +44,6 @@
 /* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -901,18 +901,16 @@ void sep_residual_a1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -946,9 +944,9 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -970,7 +968,6 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1719,9 +1716,9 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1731,18 +1728,18 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1779,17 +1776,16 @@ void sep_residual_a2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -1823,9 +1819,9 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x9x32
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 4 full tiles, no tail
  *   borders: borders staged through a zero-padded 13x13x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -1837,10 +1833,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *       pixels x 16 outputs x 16 inputs: 8x8 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (49.0 cycles, 83% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 10
- *       pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 10 pixel tiles + 1-pixel tail, 1 channel panel;
+ *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
@@ -1849,11 +1845,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_a3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+        for (int j = 0; j < 144; ++j) stage[208 * y + j + 448] = in[144 * y + j];
     }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -2675,17 +2670,16 @@ void sep_residual_a3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 136 * g + 136 * n + 832;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 136 * g + 832;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -2696,7 +2690,7 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
+        S2_W = 832,        /* stage 2's packed weights */
     };
     Dw_a3_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
     Pw_a3_S2_8x8(scratch, out, packed + S2_W, skip);
@@ -2720,9 +2714,10 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (596.0 cycles, 90% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 56 pixel tiles + 1-pixel tail, 1 channel panel + 19-channel tail
- *       (masked vector code); pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 56 pixel tiles + 1-pixel
+ *       tail, 1 channel panel + 19-channel tail (masked vector code); pixel tiles outer: all 4
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
@@ -3030,28 +3025,24 @@ static void Pw_b1_3x32(const float *restrict in, float *restrict out, const floa
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1008 * g + 576 * n;
-            const int o0 = 51 * g + 32 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1008 * g + 432 * n + 576;
-            const int o0 = 51 * g + 19 * n + 32;
+            float *restrict d = packed + 576;
+            const int o0 = 32;
             for (int j = 0; j < 19; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 19; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 19; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 19; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 19; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 19; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -3081,9 +3072,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x51
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 51: 6 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 51: 6 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 51
@@ -3095,9 +3087,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (256.0 cycles, 70% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][51], dw_b [51]
@@ -3106,7 +3099,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4600,31 +4592,28 @@ void sep_residual_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[51 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 480;
-        const int o0 = 3 * ct + 48;
+        float *restrict d = packed + 480;
+        const int o0 = 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[51 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1248 * g + 1248 * n + 560;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 560;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 51 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[51 * o0 + 51 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -4658,9 +4647,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (428.0 cycles, 84% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 1-pixel tail, 1 channel panel + 10-channel tail
- *       (masked vector code); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 1-pixel
+ *       tail, 1 channel panel + 10-channel tail (masked vector code); pixel tiles outer: all 3
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
@@ -4946,28 +4936,24 @@ static void Pw_b3_4x24(const float *restrict in, float *restrict out, const floa
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 432 * n;
-            const int o0 = 34 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 720 * g + 288 * n + 432;
-            const int o0 = 34 * g + 10 * n + 24;
+            float *restrict d = packed + 432;
+            const int o0 = 24;
             for (int j = 0; j < 10; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 10; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 10; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 10; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 10; ++j) d[16 * s + j + 16] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 10; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -4997,9 +4983,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x34
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 34: 4 full
- *       tiles + a generated 2-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 34: 4 full tiles + a generated 2-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 34
@@ -5011,9 +4998,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (256.0 cycles, 70% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][34], dw_b [34]
@@ -5022,7 +5010,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b4_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6516,31 +6503,28 @@ void sep_residual_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
-            for (int j = 2; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 840 * g + 840 * n + 400;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 34 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[34 * o0 + 34 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -6572,9 +6556,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 13x13x17
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 17: 2 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 17: 2 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 17x17x17 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 17
@@ -6586,9 +6571,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (256.0 cycles, 70% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 42 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
@@ -6597,11 +6583,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_b5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 221; ++j) stage[289 * y + 612 + j] = in[221 * y + j];
+        for (int j = 0; j < 221; ++j) stage[289 * y + j + 612] = in[221 * y + j];
     }
     /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -7405,31 +7390,28 @@ void sep_residual_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 432 * g + 432 * n + 624;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 624;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }
@@ -7440,7 +7422,7 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 624,   /* stage 2's packed weights */
+        S2_W = 624,        /* stage 2's packed weights */
     };
     Dw_b5_S1_8c4p(in, scratch, packed, scratch + S1_STAGE);
     Pw_b5_S2_4x17(scratch, out, packed + S2_W, skip);
@@ -7462,9 +7444,9 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x8
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1 full
- *       tile, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -7476,9 +7458,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (64.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -7487,7 +7470,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_c1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8324,23 +8306,20 @@ static void Pw_c1_S2_6x16(const float *restrict in, float *restrict out, const f
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 80;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -8374,9 +8353,9 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -8398,7 +8377,6 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_c2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9057,9 +9035,9 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -9069,18 +9047,18 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -9094,17 +9072,16 @@ void sep_residual_c2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -9137,9 +9114,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -9151,10 +9128,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *       x 16 outputs x 4 inputs: 8x4 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (36.0 cycles, 44% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 8
- *       pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
- *       the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 8 pixel tiles, 1 channel panel; pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -9164,7 +9141,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_c3_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9889,11 +9865,10 @@ void sep_residual_c3_pack(const sg_weights *w, float *packed)
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 144;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 32 * g + 144;
+            const int o0 = 4 * g;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[8 * s + j] = w->pw_w[4 * o0 + 4 * j + s];
                 for (int j = 4; j < 8; ++j) d[8 * s + j] = 0.0f;
             }
         }
@@ -9926,9 +9901,10 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -9940,9 +9916,10 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (40.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 6 pixel tiles + 2-pixel tail, 1 channel panel; pixel tiles outer: all
- *       5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 2-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -9951,7 +9928,6 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d1_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -10904,31 +10880,28 @@ void sep_residual_d1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1088 * g + 1088 * n + 400;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[33 * o0 + 33 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -10960,9 +10933,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 4x5x31
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3 full
- *       tiles + a generated 7-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads and
+ *       stores)
  *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
  *       border class would take about 1012 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 31
@@ -10974,11 +10948,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_d2_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 4; ++y) {
-        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+        for (int j = 0; j < 155; ++j) stage[279 * y + j + 620] = in[155 * y + j];
     }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
@@ -11629,18 +11602,17 @@ void sep_residual_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct + 624;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 624;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 7; d[j] = 0.0f; }
+        d[7] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 7; d[8 * k + 8 + j] = 0.0f; }
+            for (int j = 0; j < 7; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
+            d[8 * k + 15] = 0.0f;
         }
     }
 }
@@ -11673,9 +11645,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x93
  *   tile: 8 input channels (x multiplier 3 = 24 outputs, 3 vectors of 8) per tile, 2 output
- *       pixels per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each
- *       weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 31: 3
- *       full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 8-float ymm register per 8 channels; 4 output pixels along the row
+ *       share each weight register (at most 8 accumulators + the kernel's weight vectors within
+ *       the 16 ymm registers)); C = 31: 3 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -11697,7 +11670,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
 static void Dw_d3_S1_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14189,9 +14161,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -14201,18 +14173,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -14234,9 +14206,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -14246,18 +14218,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -14271,40 +14243,36 @@ void sep_residual_d3_pack(const sg_weights *w, float *packed)
         const int o0 = 24 * ct;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + j + 24] = w->dw_w[93 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 240 * ct + 720;
-        const int o0 = 21 * ct + 72;
+        float *restrict d = packed + 720;
+        const int o0 = 72;
         for (int j = 0; j < 21; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 21; j < 24; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 21; ++j) d[24 * k + 24 + j] = w->dw_w[93 * k + o0 + j];
-            for (int j = 21; j < 24; ++j) d[24 * k + 24 + j] = 0.0f;
+            for (int j = 0; j < 21; ++j) d[24 * k + j + 24] = w->dw_w[93 * k + o0 + j];
+            for (int j = 21; j < 24; ++j) d[24 * k + j + 24] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 217 * g + 28 * n + 960;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 960;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 217 * g + 21 * n + 1156;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1156;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -14338,9 +14306,9 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 7x7x24
  *   tile: 8 input channels (x multiplier 3 = 24 outputs, 3 vectors of 8) per tile, 2 output
- *       pixels per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each
- *       weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 1
- *       full tile, no tail
+ *       pixels per step (one 8-float ymm register per 8 channels; 4 output pixels along the row
+ *       share each weight register (at most 8 accumulators + the kernel's weight vectors within
+ *       the 16 ymm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -14362,7 +14330,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 24c2p, 24 channels x 2 pixels */
 static void Dw_t1_S1_24c2p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15648,9 +15615,9 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -15659,15 +15626,15 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -15679,42 +15646,36 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 24] * vk[0];
+                    vacc2[0] += in[ib + k + 48] * vk[0];
+                    vacc3[0] += in[ib + k + 72] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -15745,21 +15706,18 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 440;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -15769,34 +15727,30 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 240 * ct;
-        const int o0 = 24 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j) d[24 * k + 24 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 24; ++j) d[24 * k + j + 24] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 240;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 304;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 304;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -15830,9 +15784,9 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x9x16
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 8: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -15844,10 +15798,10 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *       pixels x 16 outputs x 1 inputs: 8x1 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (26.5 cycles, 11% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 5
- *       pixel tiles + 5-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 5 pixel tiles + 5-pixel tail, 1 channel panel; pixel
+ *       tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -15856,7 +15810,6 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_gdw_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17187,20 +17140,18 @@ void sep_residual_gdw_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 16 * g + 160;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8] = w->pw_w[o0];
+                for (int j = 1; j < 8; ++j) d[j + 8] = 0.0f;
             }
         }
     }
@@ -17233,9 +17184,9 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x5 -> 14x13x9
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 9: 1 full tile
- *       + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -17247,9 +17198,10 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (184.0 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 30 pixel tiles + 2-pixel tail, 1 channel panel; pixel tiles outer: all
- *       1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 30 pixel tiles + 2-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][9], dw_b [9]
@@ -17259,7 +17211,6 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_rnb_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -19555,30 +19506,26 @@ static void Pw_rnb_S2_6x9(const float *restrict in, float *restrict out, const f
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 15; ++k) {
             for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct + 120;
-        const int o0 = ct + 8;
+        float *restrict d = packed + 120;
+        const int o0 = 8;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[8 * k + j] = w->dw_w[9 * k + o0 + j]; }
+            d[8 * k] = w->dw_w[9 * k + o0];
             for (int j = 1; j < 8; ++j) d[8 * k + j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 240;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
                 for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -19612,9 +19559,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 1x1x65
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 65: 8 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 65: 8 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 65
@@ -19626,9 +19574,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12.0 cycles, 34% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles, 2 channel panels + 17-channel tail (masked vector
- *       code); pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 2 channel
+ *       panels + 17-channel tail (masked vector code); pixel tiles outer: all 19 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
@@ -19637,7 +19586,6 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_rpx_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -19763,42 +19711,38 @@ void sep_residual_rpx_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[65 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4752 * g + 1584 * n + 720;
-            const int o0 = 65 * g + 24 * n;
+            float *restrict d = packed + 1584 * n + 720;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4752 * g + 1584 * n + 3888;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 3888;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 24; ++j) d[j] = 0.0f;
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 17; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 65 + s];
-                for (int j = 17; j < 24; ++j) d[24 * s + 24 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[24 * s + j + 24] = w->pw_w[65 * o0 + 65 * j + s];
+                for (int j = 17; j < 24; ++j) d[24 * s + j + 24] = 0.0f;
             }
         }
     }

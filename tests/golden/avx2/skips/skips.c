@@ -20,9 +20,10 @@
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (297.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 24 pixel tiles + 3-pixel tail, 2 channel panels; pixel tiles outer:
- *       all 4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 24 pixel tiles + 3-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
@@ -249,13 +250,12 @@ static void Pw_x1_4x24(const float *restrict in, float *restrict out, const floa
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 816 * g + 408 * n;
-            const int o0 = 48 * g + 24 * n;
+            float *restrict d = packed + 408 * n;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -285,9 +285,9 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x48
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 48: 6 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 48: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -299,9 +299,10 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (99.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 19 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 19 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][48], dw_b [48]
@@ -310,7 +311,6 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1117,18 +1117,16 @@ void skips_x2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[48 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[48 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n + 480;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -1159,9 +1157,9 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -1173,7 +1171,6 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x3_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1779,7 +1776,7 @@ void skips_x3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1810,9 +1807,10 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (99.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 19 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 19 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -2001,14 +1999,12 @@ static void Pw_x4_5x16(const float *restrict in, float *restrict out, const floa
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -2039,9 +2035,9 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -2052,15 +2048,15 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (30.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 5 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x11x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -2074,7 +2070,6 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x5_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2640,7 +2635,6 @@ static void Pw_x5_S2_6x16(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_x5_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -2983,18 +2977,16 @@ void skips_x5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3003,7 +2995,7 @@ void skips_x5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -3013,8 +3005,8 @@ void skips_x5(const float *restrict in, const float *restrict skip, float *restr
 {
     enum {
         S2_OUT = 480,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_x5_S1_8c4p(in, scratch, packed);
     Pw_x5_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3037,9 +3029,9 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x11x32
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 4 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 4 full tiles, no tail
  *   borders: borders staged through a zero-padded 13x15x16 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -3051,11 +3043,10 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x6_8c4p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+        for (int j = 0; j < 176; ++j) stage[240 * y + j + 512] = in[176 * y + j];
     }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -3970,7 +3961,7 @@ void skips_x6_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -4003,10 +3994,10 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  *       pixels x 16 outputs x 16 inputs: 8x8 register tile (8 pixels x 1 vector: of this target's
  *       register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated cycles
  *       per input channel, tails included (58.0 cycles, 85% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 12
- *       pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay
- *       in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 12) + weight vectors + a broadcast input within the 16 ymm registers; each weight
+ *       vector feeds one FMA per pixel row); 12 pixel tiles + 3-pixel tail, 1 channel panel;
+ *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -4153,12 +4144,11 @@ void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 136 * g + 136 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 136 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -4186,9 +4176,9 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -4200,7 +4190,6 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x8_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4701,7 +4690,7 @@ void skips_x8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4729,9 +4718,9 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 9x11x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -4743,7 +4732,6 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_x9_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -5064,7 +5052,7 @@ void skips_x9_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5092,9 +5080,9 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 16: 2 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5106,9 +5094,10 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (78.0 cycles, 79% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles + 2-pixel tail, 1 channel panel + 9-channel tail (masked
- *       vector code); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 2-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 3 KiB
+ *       of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -5117,7 +5106,6 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x10_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5845,32 +5833,28 @@ void skips_x10_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 680 * g + 408 * n + 160;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 680 * g + 272 * n + 568;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 568;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -5972,9 +5956,9 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
-                    vacc2[j] += in[ib + 66 + k] * vk[j];
-                    vacc3[j] += in[ib + 99 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 33] * vk[j];
+                    vacc2[j] += in[ib + k + 66] * vk[j];
+                    vacc3[j] += in[ib + k + 99] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5984,18 +5968,18 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                v += res[ob + j + 33];
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 66 + j];
-                out[ob + 66 + j] = v;
+                v += res[ob + j + 66];
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 99 + j];
-                out[ob + 99 + j] = v;
+                v += res[ob + j + 99];
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -6007,46 +5991,40 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_x11_S1[8 * j + s + 256];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
-                    vacc2[j] += in[ib + 66 + k] * vk[j];
-                    vacc3[j] += in[ib + 99 + k] * vk[j];
+                    const int k = Src_x11_S1[s + 256];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 33] * vk[0];
+                    vacc2[0] += in[ib + k + 66] * vk[0];
+                    vacc3[0] += in[ib + k + 99] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 33];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 66 + j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 66];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 99 + j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 99];
+                out[ob + 99] = v;
             }
         }
     }
@@ -6066,7 +6044,7 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 33] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6076,8 +6054,8 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                v += res[ob + j + 33];
+                out[ob + j + 33] = v;
             }
         }
         {   /* 1-channel tail */
@@ -6087,30 +6065,26 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_x11_S1[8 * j + s + 256];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
+                    const int k = Src_x11_S1[s + 256];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 33] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 33];
+                out[ob + 33] = v;
             }
         }
     }
@@ -6120,25 +6094,22 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 297 * g + 36 * n;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 297 * g + 9 * n + 288;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 288;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 8; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                d[s + 1] = w->pw_w[8 * o0 + s];
             }
         }
     }
@@ -6168,9 +6139,10 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 5x6x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -6182,9 +6154,10 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (78.0 cycles, 79% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles + 2-pixel tail, 1 channel panel + 9-channel tail (masked
- *       vector code); pixel tiles outer: all 6 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 2-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 6 KiB
+ *       of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -6193,7 +6166,6 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x12_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7375,43 +7347,38 @@ void skips_x12_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 816 * n + 400;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 544 * n + 1216;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 1216;
+            const int o0 = 24;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -7442,9 +7409,10 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x1 -> 5x6x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 86 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -7456,7 +7424,6 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_x13_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
     {
         const int vy = 0;
@@ -7904,18 +7871,17 @@ void skips_x13_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct + 128;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 128;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 3; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -7946,9 +7912,10 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (78.0 cycles, 79% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 7 pixel tiles + 2-pixel tail, 1 channel panel + 9-channel tail (masked
- *       vector code); pixel tiles outer: all 6 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 2-pixel
+ *       tail, 1 channel panel + 9-channel tail (masked vector code); pixel tiles outer: all 6 KiB
+ *       of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][33], pw_b [33]
@@ -8251,24 +8218,20 @@ static void Pw_x14_4x24(const float *restrict in, float *restrict out, const flo
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 792 * n;
-            const int o0 = 33 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1320 * g + 528 * n + 792;
-            const int o0 = 33 * g + 9 * n + 24;
+            float *restrict d = packed + 792;
+            const int o0 = 24;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
                 for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -8300,9 +8263,10 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (17.5 cycles, 86% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 3 pixel tiles + 6-pixel tail, 1 channel panel; pixel tiles outer: all
- *       2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 6-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
@@ -8476,14 +8440,12 @@ static void Pw_x15_8x8(const float *restrict in, float *restrict out, const floa
 void skips_x15_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }

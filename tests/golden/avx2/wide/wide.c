@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 28x28x64
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 64: 8 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -32,11 +32,12 @@
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 130 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 784
- *       pixels (196 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 130 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 784 pixels (196 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       130 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -45,7 +46,6 @@
 /* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_sep_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -935,17 +935,16 @@ void wide_sep_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 8320 * g + 1040 * n + 640;
-            const int o0 = 128 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -979,9 +978,9 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 4 input channels (x multiplier 2 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 48: 12 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 48: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -993,11 +992,12 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (2352.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 12 channel panels; one block of all 196
- *       pixels (74 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
@@ -1006,7 +1006,6 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_sepm2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2005,17 +2004,16 @@ void wide_sepm2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 18624 * g + 1552 * n + 960;
-            const int o0 = 192 * g + 16 * n;
+            float *restrict d = packed + 1552 * n + 960;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -2048,9 +2046,10 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 15x14x33
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 4 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 4 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -2062,9 +2061,10 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1400.0 cycles, 91% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 35 pixel tiles, 6 channel panels + 1-channel tail (masked vector
- *       code); pixel tiles outer: all 14 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 35 pixel tiles, 6 channel
+ *       panels + 1-channel tail (masked vector code); pixel tiles outer: all 14 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -2073,7 +2073,6 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_sep_s2_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3097,42 +3096,38 @@ void wide_sep_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            d[8 * k + 8] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 3536 * g + 544 * n + 400;
-            const int o0 = 97 * g + 16 * n;
+            float *restrict d = packed + 544 * n + 400;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3536 * g + 272 * n + 3664;
-            const int o0 = 97 * g + n + 96;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 3664;
+            const int o0 = 96;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 8; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s]; }
-                for (int j = 1; j < 8; ++j) d[8 * s + 8 + j] = 0.0f;
+                d[8 * s + 8] = w->pw_w[33 * o0 + s];
+                for (int j = 1; j < 8; ++j) d[8 * s + j + 8] = 0.0f;
             }
         }
     }
@@ -3167,11 +3162,12 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (588.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 3 channel panels; one block of all 196
- *       pixels (111 KiB of input) outer, then panels (10 KiB of weights each, kept in L1/L2),
- *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
- *       64-byte line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; one block of all 196 pixels (111 KiB of input) outer, then panels
+ *       (10 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
@@ -3361,13 +3357,12 @@ static void Pw_pw_6x16(const float *restrict in, float *restrict out, const floa
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 6960 * g + 2320 * n;
-            const int o0 = 48 * g + 16 * n;
+            float *restrict d = packed + 2320 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -3399,12 +3394,12 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (1755.0 cycles, 99% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 48 pixel tiles + 3-pixel tail, 5 channel panels + 23-channel tail
- *       (masked vector code); one block of all 195 pixels (74 KiB of input) outer, then panels
- *       (10 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
- *       L2 its share of the next panel, one 64-byte line every 1 input channel (spread over the
- *       48 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles + 3-pixel
+ *       tail, 5 channel panels + 23-channel tail (masked vector code); one block of all 195
+ *       pixels (74 KiB of input) outer, then panels (10 KiB of weights each, kept in L1/L2), then
+ *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
+ *       line every 1 input channel (spread over the 48 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
@@ -3802,27 +3797,24 @@ static void Pw_pwodd_4x24(const float *restrict in, float *restrict out, const f
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 14112 * g + 2352 * n;
-            const int o0 = 143 * g + 24 * n;
+            float *restrict d = packed + 2352 * n;
+            const int o0 = 24 * n;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 14112 * g + 2352 * n + 11760;
-            const int o0 = 143 * g + 23 * n + 120;
+            float *restrict d = packed + 11760;
+            const int o0 = 120;
             for (int j = 0; j < 23; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 23; d[j] = 0.0f; }
+            d[23] = 0.0f;
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 23; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 97 + s];
-                { const int j = 23; d[24 * s + 24 + j] = 0.0f; }
+                for (int j = 0; j < 23; ++j) d[24 * s + j + 24] = w->pw_w[97 * o0 + 97 * j + s];
+                d[24 * s + 47] = 0.0f;
             }
         }
     }
@@ -3854,12 +3846,12 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (8420.0 cycles, 96% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 280 pixel tiles + 1-pixel tail, 4 channel panels + 13-channel tail
- *       (masked vector code); blocks of 486 pixels (190 KiB of input, kept in L2) outer, then
- *       panels (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
- *       (spread over the 81 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 280 pixel tiles + 1-pixel
+ *       tail, 4 channel panels + 13-channel tail (masked vector code); blocks of 486 pixels (190
+ *       KiB of input, kept in L2) outer, then panels (7 KiB of weights each, kept in L1/L2), then
+ *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
+ *       line every 4 input channels (spread over the 81 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
@@ -4391,27 +4383,24 @@ static void Pw_pwblk_6x16(const float *restrict in, float *restrict out, const f
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 8080 * g + 1616 * n;
-            const int o0 = 77 * g + 16 * n;
+            float *restrict d = packed + 1616 * n;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[100 * o0 + 100 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 8080 * g + 1616 * n + 6464;
-            const int o0 = 77 * g + 13 * n + 64;
+            float *restrict d = packed + 6464;
+            const int o0 = 64;
             for (int j = 0; j < 13; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 13; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 13; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 100 + s];
-                for (int j = 13; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 13; ++j) d[16 * s + j + 16] = w->pw_w[100 * o0 + 100 * j + s];
+                for (int j = 13; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -4443,9 +4432,10 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (198.0 cycles, 91% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 33 pixel tiles, 1 channel panel; one block of all 99 pixels (155 KiB
- *       of input) outer, then panels (51 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles, 1 channel
+ *       panel; one block of all 99 pixels (155 KiB of input) outer, then panels (51 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
@@ -4553,16 +4543,14 @@ static void Pw_pwtail_3x29(const float *restrict in, float *restrict out, const 
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 12832 * g + 12832 * n;
-            const int o0 = 29 * g + 29 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 400 + s];
-                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + j + 32] = w->pw_w[400 * o0 + 400 * j + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -4592,9 +4580,9 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 6x7x1024
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 1024: 128 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 1024: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 168 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -4609,12 +4597,12 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *       3 vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with
  *       the fewest estimated cycles per input channel, tails included (108.0 cycles, 97% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 10 pixel tiles + 2-pixel tail, 1 channel panel + 16-channel tail
- *       (masked vector code); one block of all 42 pixels (168 KiB of input) outer, then panels
- *       (97 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
- *       L2 its share of the next panel, one 64-byte line every 4 input channels (spread over the
- *       10 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 2-pixel
+ *       tail, 1 channel panel + 16-channel tail (masked vector code); one block of all 42 pixels
+ *       (168 KiB of input) outer, then panels (97 KiB of weights each, kept in L1/L2), then pixel
+ *       tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte line
+ *       every 4 input channels (spread over the 10 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -4623,7 +4611,6 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_sep1024_S1_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -5634,30 +5621,26 @@ void wide_sep1024_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 41000 * g + 24600 * n + 10240;
-            const int o0 = 40 * g + 24 * n;
+            float *restrict d = packed + 10240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j) d[24 * s + 24 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 24; ++j) d[24 * s + j + 24] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 41000 * g + 16400 * n + 34840;
-            const int o0 = 40 * g + 16 * n + 24;
+            float *restrict d = packed + 34840;
+            const int o0 = 24;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
@@ -5706,10 +5689,10 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *       vector: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 71% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 1 pixel tiles + 4-pixel tail, 1 channel panel; one block of all 12
- *       pixels (240 KiB of input) outer, then panels (161 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; one block of all 12 pixels (240 KiB of input) outer, then panels
+ *       (161 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5120], dw_b [5120]
@@ -5718,7 +5701,6 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5731,24 +5713,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5768,34 +5746,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5816,24 +5788,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5854,34 +5822,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5901,49 +5863,40 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -5964,34 +5917,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6012,24 +5959,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6049,34 +5992,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6097,24 +6034,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6265,18 +6198,16 @@ void wide_sep_m5_pack(const sg_weights *w, float *packed)
         const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40968 * g + 40968 * n + 51200;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 51200;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[5120 * o0 + 5120 * j + s];
             }
         }
     }
@@ -6311,12 +6242,12 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  *       pixels x 96 outputs x 128 inputs: 5x16 register tile (5 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the fewest estimated
  *       cycles per input channel, tails included (675.0 cycles, 100% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 12
- *       accumulators + their weight vectors + a broadcast input within the 16 ymm registers); 45
- *       pixel tiles, 3 channel panels; one block of all 225 pixels (225 KiB of input) outer, then
- *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
- *       (spread over the 45 tiles of a block)
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 12) + weight vectors + a broadcast input within the 16 ymm registers; each
+ *       weight vector feeds one FMA per pixel row); 45 pixel tiles, 3 channel panels; one block
+ *       of all 225 pixels (225 KiB of input) outer, then panels (9 KiB of weights each, kept in
+ *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
+ *       one 64-byte line every 16 input channels (spread over the 45 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
@@ -6429,7 +6360,7 @@ void wide_pwg2_pack(const sg_weights *w, float *packed)
             const int o0 = 48 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -6463,9 +6394,10 @@ static void Run_pwg2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (210.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 35 pixel tiles, 1 channel panel; one block of all 210 pixels (210 KiB
- *       of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 35 pixel tiles, 1 channel
+ *       panel; one block of all 210 pixels (210 KiB of input) outer, then panels (4 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [256][48], pw_b [256]
@@ -6617,12 +6549,11 @@ void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 784 * g;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -6651,9 +6582,9 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 29x31x96
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 96: 12 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 96: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 2 passes over the 338 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -6668,7 +6599,6 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_dw_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 12; cb += 6) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -7639,7 +7569,7 @@ void wide_dw_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
 }
@@ -7667,9 +7597,9 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 25x23x264
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 264: 33 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 264: 33 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 264
@@ -7684,7 +7614,6 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_dwpair_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8653,7 +8582,7 @@ void wide_dwpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[264 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[264 * k + o0 + j];
         }
     }
 }
@@ -8681,9 +8610,9 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 14x13x232
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 232: 29 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 232: 29 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -8698,7 +8627,6 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_dwpair2_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -9121,7 +9049,7 @@ void wide_dwpair2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[232 * k + o0 + j];
         }
     }
 }
@@ -9149,9 +9077,10 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 13x15x531
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 531: 66 full
- *       tiles + a generated 3-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 531: 66 full tiles + a generated 3-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 7 passes over the 405 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9166,7 +9095,6 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 8c4p2r, 8 channels x 4 pixels, rows in pairs */
 static void Dw_dwpass_8c4p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 66; cb += 11) {   /* blocks of 88 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -11095,18 +11023,17 @@ void wide_dwpass_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[531 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 528 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 5280;
-        const int o0 = 3 * ct + 528;
+        float *restrict d = packed + 5280;
+        const int o0 = 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
-            for (int j = 3; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[8 * k + j + 8] = w->dw_w[531 * k + o0 + j];
+            for (int j = 3; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -11134,9 +11061,9 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 5x5 -> 14x14x128
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 128: 16 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 128: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 252
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -11149,7 +11076,6 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dwk5s2_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 16; cb += 4) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
         {
@@ -12110,7 +12036,7 @@ void wide_dwk5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -12139,9 +12065,10 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 17x17x132
  *   tile: 2 input channels (x multiplier 4 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 33: 16 full
- *       tiles + a generated 1-channel tail (masked loads and stores)
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 33: 16 full tiles + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -12153,7 +12080,6 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_dwm4_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13915,18 +13841,17 @@ void wide_dwm4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[132 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 1280;
-        const int o0 = 4 * ct + 128;
+        float *restrict d = packed + 1280;
+        const int o0 = 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 8; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
-            for (int j = 4; j < 8; ++j) d[8 * k + 8 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[8 * k + j + 8] = w->dw_w[132 * k + o0 + j];
+            for (int j = 4; j < 8; ++j) d[8 * k + j + 8] = 0.0f;
         }
     }
 }
@@ -13957,9 +13882,9 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 96: 12 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 96: 12 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 2 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -13971,17 +13896,18 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 4x3, 3x4, 5x2, 4x2, 8x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1176.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 12 accumulators + their weight vectors + a broadcast input within the
- *       16 ymm registers); 32 pixel tiles + 4-pixel tail, 6 channel panels; one block of all 196
- *       pixels (74 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles; each full tile prefetches into L2 its share of the next panel, one 64-byte
- *       line every 16 input channels (spread over the 32 tiles of a block)
+ *       latency); accumulators (at most 12) + weight vectors + a broadcast input within the 16
+ *       ymm registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
+ *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
+ *       32 tiles of a block)
  *
  * stage 3: transposed depthwise 3x3 -> 28x28x96
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 96: 12 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 96: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -13995,7 +13921,6 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Dw_bot_S1_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 12; cb += 6) {   /* blocks of 48 channels */
         /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 13; ++vy) {
@@ -14509,7 +14434,6 @@ static void Pw_bot_S2_6x16(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 8c4p, 8 channels x 4 pixels */
 static void Up_bot_S3_8c4p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -15068,17 +14992,16 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 9312 * g + 1552 * n + 960;
-            const int o0 = 96 * g + 16 * n;
+            float *restrict d = packed + 1552 * n + 960;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -15087,7 +15010,7 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[96 * k + o0 + j];
         }
     }
 }
@@ -15097,8 +15020,8 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 18816,   /* stage 2's output in scratch */
-        S2_W = 960,   /* stage 2's packed weights */
-        S3_W = 10272,   /* stage 3's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
+        S3_W = 10272,     /* stage 3's packed weights */
     };
     Dw_bot_S1_8c4p(in, scratch, packed);
     Pw_bot_S2_6x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -15121,9 +15044,9 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 4x4 -> 28x28x80
  *   tile: 8 input channels (x multiplier 1 = 8 outputs, 1 vector of 8) per tile, 4 output pixels
- *       per step (one 8-float ymm per 8 channels; 4 output pixels along the row share each weight
- *       register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)); C = 80: 10 full
- *       tiles, no tail
+ *       per step (one 8-float ymm register per 8 channels; 4 output pixels along the row share
+ *       each weight register (at most 8 accumulators + the kernel's weight vectors within the 16
+ *       ymm registers)); C = 80: 10 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 228
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 80
@@ -15135,7 +15058,6 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 8c4p, 8 channels x 4 pixels */
 static void Up_dec_8c4p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -15938,7 +15860,7 @@ void wide_dec_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[80 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[80 * k + o0 + j];
         }
     }
 }

@@ -20,9 +20,9 @@
  *
  * stage 1: depthwise 3x3 -> 4x5x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -33,16 +33,16 @@
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 87% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       6-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x9x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -56,7 +56,6 @@
 /* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k3s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -736,7 +735,6 @@ static void Pw_k3s2_S2_14x16(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_k3s2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -979,33 +977,29 @@ static void Up_k3s2_S3_16c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 432;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 432;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -1015,8 +1009,8 @@ void bottleneck_k3s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 320,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_k3s2_S1_16c8p(in, scratch, packed);
     Pw_k3s2_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1042,9 +1036,10 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 7x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -1055,16 +1050,17 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (26.5 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x12
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       12: 0 full tiles + a generated 12-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 12: 0 full tiles + a generated 12-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1078,7 +1074,6 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_k5s2_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2212,7 +2207,6 @@ static void Pw_k5s2_S2_14x12(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Up_k5s2_S3_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -2477,39 +2471,35 @@ static void Up_k5s2_S3_12c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 416;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 12-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 560;
-        const int o0 = 12 * ct;
+        float *restrict d = packed + 560;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->up_w[12 * k + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + j + 16] = w->up_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2519,8 +2509,8 @@ void bottleneck_k5s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 416,   /* stage 2's packed weights */
-        S3_W = 560,   /* stage 3's packed weights */
+        S2_W = 416,     /* stage 2's packed weights */
+        S3_W = 560,     /* stage 3's packed weights */
     };
     Dw_k5s2_S1_8c8p(in, scratch, packed);
     Pw_k5s2_S2_14x12(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2546,9 +2536,9 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 10x10x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -2561,15 +2551,16 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 100.0 cycles per input
  *       channel, pairs 82.3 (91% of the FMA peak; the inputs repacked to a 2 KiB stack buffer per
  *       tile, 32 input channels padded to 32); accumulators (at most 28) + weight vectors + a
- *       broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 6 pixel tiles + 4-pixel tail, 1 channel panel; one panel (7 KiB of weights): pixel
  *       tiles in order
  *
  * stage 3: transposed depthwise 3x3 -> 20x20x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -2583,7 +2574,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_bpair_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -3390,7 +3380,6 @@ static void Pw_bpair_S2_16x24pairs(const float *restrict in, float *restrict out
 /* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_bpair_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -4626,7 +4615,7 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -4636,27 +4625,25 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 32 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 32 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 32 ? w->pw_w[32 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 1904;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 1904;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 2064;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 2064;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -4666,8 +4653,8 @@ void bottleneck_bpair(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 3200,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1904,   /* stage 3's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
+        S3_W = 1904,     /* stage 3's packed weights */
     };
     Dw_bpair_S1_16c8p(in, scratch, packed);
     Pw_bpair_S2_16x24pairs(scratch, scratch + S2_OUT, packed + S2_W);
@@ -4693,9 +4680,10 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 9x9x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -4706,16 +4694,17 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (43.5 cycles, 52% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -4729,7 +4718,6 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_k3s1_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5547,7 +5535,6 @@ static void Pw_k3s1_S2_14x9(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Up_k3s1_S3_9c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -6143,39 +6130,35 @@ static void Up_k3s1_S3_9c8p(const float *restrict in, float *restrict out, const
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n + 160;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = 9 * ct;
+        float *restrict d = packed + 320;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->up_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->up_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -6185,8 +6168,8 @@ void bottleneck_k3s1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 729,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_k3s1_S1_9c8p(in, scratch, packed);
     Pw_k3s1_S2_14x9(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6212,9 +6195,10 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -6225,16 +6209,17 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (37.5 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 5x5 -> 13x14x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 4 column classes, padding resolved at generation time (about 348
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 33
@@ -6248,7 +6233,6 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k3s3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -7275,7 +7259,6 @@ static void Pw_k3s3_S2_9x33(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Up_k3s3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -8294,36 +8277,32 @@ static void Up_k3s3_S3_16c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 864 * g + 864 * n + 320;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -8332,18 +8311,17 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 2016;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 2016;
+        const int o0 = 32;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->up_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->up_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -8353,8 +8331,8 @@ void bottleneck_k3s3(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 425,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1184,   /* stage 3's packed weights */
+        S2_W = 320,     /* stage 2's packed weights */
+        S3_W = 1184,    /* stage 3's packed weights */
     };
     Dw_k3s3_S1_16c8p(in, scratch, packed);
     Pw_k3s3_S2_9x33(scratch, scratch + S2_OUT, packed + S2_W);
@@ -8380,9 +8358,10 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 8x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8393,15 +8372,16 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (30.0 cycles, 47% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 15x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8415,7 +8395,6 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_s21_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9052,7 +9031,6 @@ static void Pw_s21_S2_14x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_s21_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -9357,39 +9335,35 @@ static void Up_s21_S3_8c8p(const float *restrict in, float *restrict out, const 
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 304;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 304;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->up_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9399,8 +9373,8 @@ void bottleneck_s21(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 448,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 304,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 304,     /* stage 3's packed weights */
     };
     Dw_s21_S1_8c8p(in, scratch, packed);
     Pw_s21_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -9426,9 +9400,10 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 8x7x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 389
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -9439,15 +9414,16 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (30.0 cycles, 29% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x13x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 411
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -9461,7 +9437,6 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -11176,7 +11151,6 @@ static void Pw_s12_S2_14x5(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c8p, 5 channels x 8 pixels */
 static void Up_s12_S3_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
     {
         const int vy = 0;
@@ -12846,39 +12820,35 @@ static void Up_s12_S3_5c8p(const float *restrict in, float *restrict out, const 
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 416;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 496;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 496;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->up_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -12888,8 +12858,8 @@ void bottleneck_s12(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 224,   /* stage 2's output in scratch */
-        S2_W = 416,   /* stage 2's packed weights */
-        S3_W = 496,   /* stage 3's packed weights */
+        S2_W = 416,     /* stage 2's packed weights */
+        S3_W = 496,     /* stage 3's packed weights */
     };
     Dw_s12_S1_4c8p(in, scratch, packed);
     Pw_s12_S2_14x5(scratch, scratch + S2_OUT, packed + S2_W);
@@ -12915,9 +12885,10 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x3 -> 5x4x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 127
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -12928,16 +12899,17 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 38% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       6-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x5 -> 9x8x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 5 column classes, padding resolved at generation time (about 150
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -12951,7 +12923,6 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_nsq_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
     {
         const int vy = 0;
@@ -13579,7 +13550,6 @@ static void Pw_nsq_S2_14x7(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c8p, 7 channels x 8 pixels */
 static void Up_nsq_S3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -13917,39 +13887,35 @@ static void Up_nsq_S3_7c8p(const float *restrict in, float *restrict out, const 
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 256;
-            const int o0 = 7 * g + 7 * n;
+            float *restrict d = packed + 256;
+            const int o0 = 0;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 7; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 7; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 7; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 7; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct + 384;
-        const int o0 = 7 * ct;
+        float *restrict d = packed + 384;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->up_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->up_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -13959,8 +13925,8 @@ void bottleneck_nsq(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 140,   /* stage 2's output in scratch */
-        S2_W = 256,   /* stage 2's packed weights */
-        S3_W = 384,   /* stage 3's packed weights */
+        S2_W = 256,     /* stage 2's packed weights */
+        S3_W = 384,     /* stage 3's packed weights */
     };
     Dw_nsq_S1_7c8p(in, scratch, packed);
     Pw_nsq_S2_14x7(scratch, scratch + S2_OUT, packed + S2_W);
@@ -13986,9 +13952,10 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -13999,16 +13966,17 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (26.5 cycles, 46% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 1x1 -> 13x14x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 49
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 8
@@ -14022,7 +13990,6 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_upk1_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -14662,7 +14629,6 @@ static void Pw_upk1_S2_14x8(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c8p, 8 channels x 8 pixels */
 static void Up_upk1_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -14860,40 +14826,35 @@ static void Up_upk1_S3_8c8p(const float *restrict in, float *restrict out, const
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct + 304;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 304;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[j + 16] = w->up_w[o0 + j];
+            for (int j = 8; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -14903,8 +14864,8 @@ void bottleneck_upk1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 304,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 304,     /* stage 3's packed weights */
     };
     Dw_upk1_S1_8c8p(in, scratch, packed);
     Pw_upk1_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -14930,9 +14891,10 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x7 -> 5x4x15
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       15: 0 full tiles + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 15: 0 full tiles + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 378
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 15
@@ -14943,16 +14905,17 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (20.0 cycles, 97%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
  *       6-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
  *       the panels
  *
  * stage 3: transposed depthwise 9x9 -> 17x16x31
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 7x6x31 copy of the input: unrolling every
  *       border class would take about 1712 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 31
@@ -14966,7 +14929,6 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 15c8p, 15 channels x 8 pixels */
 static void Dw_k7s4_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
     {
         const int vy = 0;
@@ -16650,11 +16612,10 @@ static void Pw_k7s4_S2_14x31(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
 static void Up_k7s4_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+        for (int j = 0; j < 124; ++j) stage[186 * y + j + 217] = in[124 * y + j];
     }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
@@ -18692,48 +18653,43 @@ static void Up_k7s4_S3_16c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
     {   /* 15-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 512 * g + 512 * n + 800;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 800;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 15 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[15 * o0 + 15 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1312 * ct + 1312;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 1312;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[31 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 1312 * ct + 2624;
-        const int o0 = 15 * ct + 16;
+        float *restrict d = packed + 2624;
+        const int o0 = 16;
         for (int j = 0; j < 15; ++j) d[j] = w->up_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->up_w[31 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->up_w[31 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -18742,9 +18698,9 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_OUT = 300,   /* stage 2's output in scratch */
-        S2_W = 800,   /* stage 2's packed weights */
-        S3_W = 1312,   /* stage 3's packed weights */
+        S2_OUT = 300,     /* stage 2's output in scratch */
+        S2_W = 800,       /* stage 2's packed weights */
+        S3_W = 1312,      /* stage 3's packed weights */
         S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
     };
     Dw_k7s4_S1_15c8p(in, scratch, packed);
@@ -18771,9 +18727,9 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -18785,15 +18741,15 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (13.5 cycles, 46% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 1 pixel tiles + 11-pixel tail, 1 channel panel;
- *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 1 pixel tiles + 11-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -18807,7 +18763,6 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_grp_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19484,7 +19439,6 @@ static void Pw_grp_S2_14x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_grp_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -19691,24 +19645,22 @@ static void Up_grp_S3_16c8p(const float *restrict in, float *restrict out, const
 void bottleneck_grp_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80 * g + 160;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -19717,7 +19669,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -19727,8 +19679,8 @@ void bottleneck_grp(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 400,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 480,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 480,     /* stage 3's packed weights */
     };
     Dw_grp_S1_16c8p(in, scratch, packed);
     Pw_grp_S2_14x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -19754,9 +19706,9 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 4x4x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -19768,15 +19720,15 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (11.5 cycles, 4% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 7x7x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 546
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -19790,7 +19742,6 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_grpres_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -20674,7 +20625,6 @@ static void Pw_grpres_S2_14x1(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Up_grpres_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
     {
         const int vy = 0;
@@ -21424,20 +21374,18 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 32; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 832;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 32 * g + 832;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -21446,7 +21394,7 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -21456,8 +21404,8 @@ void bottleneck_grpres(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 512,   /* stage 2's output in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
-        S3_W = 1856,   /* stage 3's packed weights */
+        S2_W = 832,     /* stage 2's packed weights */
+        S3_W = 1856,    /* stage 3's packed weights */
     };
     Dw_grpres_S1_16c8p(in, scratch, packed);
     Pw_grpres_S2_14x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -21484,9 +21432,9 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 7x7x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -21498,15 +21446,16 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  *       of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (26.5 cycles, 12% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel tail,
- *       1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 14x14x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -21520,7 +21469,6 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_topo_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -22056,7 +22004,6 @@ static void Pw_topo_S2_14x2(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_topo_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -22503,24 +22450,22 @@ static void Up_topo_S3_16c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_topo_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 160;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 80 * g + 160;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 2; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 2; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -22529,7 +22474,7 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -22539,8 +22484,8 @@ void bottleneck_topo(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 784,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 1440,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 1440,    /* stage 3's packed weights */
     };
     Dw_topo_S1_16c8p(in, scratch, packed);
     Pw_topo_S2_14x2(scratch, scratch + S2_OUT, packed + S2_W);
@@ -22567,9 +22512,10 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 6x7x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -22585,9 +22531,10 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  *
  * stage 3: transposed depthwise 3x3 -> 11x13x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -22601,7 +22548,6 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_topo3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -23575,9 +23521,9 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -23586,15 +23532,15 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -23614,7 +23560,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -23623,7 +23569,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -23632,7 +23578,6 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_topo3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -24183,54 +24128,49 @@ static void Up_topo3_S3_16c8p(const float *restrict in, float *restrict out, con
 void bottleneck_topo3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n + 320;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 488;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 488;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 648;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 648;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -24240,8 +24180,8 @@ void bottleneck_topo3(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1008,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 488,   /* stage 3's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
+        S3_W = 488,      /* stage 3's packed weights */
     };
     Dw_topo3_S1_16c8p(in, scratch, packed);
     Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -24267,9 +24207,10 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x7x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -24280,16 +24221,17 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (49.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
  *       7-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across
  *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -24304,7 +24246,6 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_nobias_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -25572,7 +25513,6 @@ static void Pw_nobias_S2_14x17(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_nobias_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -26123,48 +26063,42 @@ static void Up_nobias_S3_16c8p(const float *restrict in, float *restrict out, co
 void bottleneck_nobias_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[16 * k] = w->dw_w[17 * k + o0];
             for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n + 288;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 288;
+            const int o0 = 0;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[17 * o0 + 17 * j + s];
                 for (int j = 17; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 832;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 832;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->up_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 976;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 976;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + j] = w->up_w[17 * k + o0 + j]; }
+            d[16 * k] = w->up_w[17 * k + o0];
             for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
@@ -26175,8 +26109,8 @@ void bottleneck_nobias(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 833,   /* stage 2's output in scratch */
-        S2_W = 288,   /* stage 2's packed weights */
-        S3_W = 832,   /* stage 3's packed weights */
+        S2_W = 288,     /* stage 2's packed weights */
+        S3_W = 832,     /* stage 3's packed weights */
     };
     Dw_nobias_S1_16c8p(in, scratch, packed);
     Pw_nobias_S2_14x17(scratch, scratch + S2_OUT, packed + S2_W);
@@ -26202,9 +26136,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -26215,16 +26150,16 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 70% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x8x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -26238,7 +26173,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_acts_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -26770,7 +26704,6 @@ static void Pw_acts_S2_14x16(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_acts_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -27024,35 +26957,31 @@ static void Up_acts_S3_16c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 320;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -27062,8 +26991,8 @@ void bottleneck_acts(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_acts_S1_9c8p(in, scratch, packed);
     Pw_acts_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -27089,9 +27018,9 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 4x4x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 480
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 64
@@ -27102,16 +27031,17 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (40.0 cycles, 81% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel
- *       tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer: all 21
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       7-pixel tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer:
+ *       all 21 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x7x65
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       65: 4 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 65: 4 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 660
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 65
@@ -27125,7 +27055,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_acts2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = 0;
@@ -28600,7 +28529,6 @@ static void Pw_acts2_S2_9x48(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Up_acts2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
     {
         const int vy = 0;
@@ -30153,32 +30081,28 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 3120 * n + 1664;
-            const int o0 = 65 * g + 48 * n;
+            float *restrict d = packed + 1664;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 2080 * n + 4784;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 4784;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -30187,18 +30111,17 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[65 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 8528;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 8528;
+        const int o0 = 64;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->up_w[65 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->up_w[65 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -30208,8 +30131,8 @@ void bottleneck_acts2(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1024,   /* stage 2's output in scratch */
-        S2_W = 1664,   /* stage 2's packed weights */
-        S3_W = 6864,   /* stage 3's packed weights */
+        S2_W = 1664,     /* stage 2's packed weights */
+        S3_W = 6864,     /* stage 3's packed weights */
     };
     Dw_acts2_S1_16c8p(in, scratch, packed);
     Pw_acts2_S2_9x48(scratch, scratch + S2_OUT, packed + S2_W);
@@ -30235,9 +30158,10 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x1x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -30248,15 +30172,16 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 6% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -30270,7 +30195,6 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_px_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -30322,7 +30246,6 @@ static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_px_S3_8c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -30351,39 +30274,35 @@ static void Up_px_S3_8c8p(const float *restrict in, float *restrict out, const f
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 304;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 304;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->up_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -30420,9 +30339,10 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 1x1x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -30433,15 +30353,16 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 2% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -30455,7 +30376,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_strip_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
     {
         const int vy = 0;
@@ -30511,7 +30431,6 @@ static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -30560,39 +30479,35 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 416;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 496;
-        const int o0 = 3 * ct;
+        float *restrict d = packed + 496;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->up_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->up_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -30629,9 +30544,10 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x7x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -30642,16 +30558,17 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (26.5 cycles, 29% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x7x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -30665,7 +30582,6 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_dflt_S1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -31375,7 +31291,6 @@ static void Pw_dflt_S2_14x5(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Up_dflt_S3_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -31872,39 +31787,35 @@ static void Up_dflt_S3_5c8p(const float *restrict in, float *restrict out, const
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n + 160;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + j + 16] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 256;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 256;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->up_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->up_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -31914,8 +31825,8 @@ void bottleneck_dflt(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 245,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 256,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 256,     /* stage 3's packed weights */
     };
     Dw_dflt_S1_5c8p(in, scratch, packed);
     Pw_dflt_S2_14x5(scratch, scratch + S2_OUT, packed + S2_W);

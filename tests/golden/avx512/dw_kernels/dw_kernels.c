@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 1x1 -> 9x17x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 33
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 16; vx += 8) {
@@ -190,20 +190,17 @@ void dw_kernels_k1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[j + 16] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -231,9 +228,10 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 2x2 -> 8x7x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 5
@@ -245,7 +243,6 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_k2_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -434,14 +431,13 @@ static void Dw_k2_5c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -469,9 +465,10 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x15x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -483,7 +480,6 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2151,23 +2147,21 @@ static void Dw_k3_16c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2195,9 +2189,9 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 4x4 -> 7x9x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -2209,7 +2203,6 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -3400,12 +3393,11 @@ static void Dw_k4_16c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k4_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3433,9 +3425,10 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 14x13x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -3447,7 +3440,6 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_k5_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -6603,14 +6595,13 @@ static void Dw_k5_9c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -6638,9 +6629,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 6x6 -> 9x8x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 14x13x7 copy of the input: unrolling every
  *       border class would take about 1161 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (6 input rows x 7
@@ -6652,11 +6644,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_k6_7c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[91 * y + j + 196] = in[56 * y + j];
     }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -7111,14 +7102,13 @@ static void Dw_k6_7c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 592 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -7148,9 +7138,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 7x7 -> 16x17x31
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 22x23x31 copy of the input: unrolling every
  *       border class would take about 3914 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 31
@@ -7162,11 +7153,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k7_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+        for (int j = 0; j < 527; ++j) stage[713 * y + j + 2232] = in[527 * y + j];
     }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
@@ -8762,23 +8752,21 @@ static void Dw_k7_16c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k7_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct + 800;
-        const int o0 = 15 * ct + 16;
+        float *restrict d = packed + 800;
+        const int o0 = 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -8808,9 +8796,10 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 9x9 -> 15x16x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 23x24x8 copy of the input: unrolling every
  *       border class would take about 4693 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 8
@@ -8822,11 +8811,10 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_k9_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 15; ++y) {
-        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+        for (int j = 0; j < 128; ++j) stage[192 * y + j + 800] = in[128 * y + j];
     }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
@@ -9775,14 +9763,13 @@ static void Dw_k9_8c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1312 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9812,9 +9799,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 11x11 -> 13x14x15
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       15: 0 full tiles + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 15: 0 full tiles + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 23x24x15 copy of the input: unrolling every
  *       border class would take about 9733 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 15
@@ -9826,11 +9814,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 15c8p, 15 channels x 8 pixels */
 static void Dw_k11_15c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 9733 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+        for (int j = 0; j < 210; ++j) stage[360 * y + j + 1875] = in[210 * y + j];
     }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -12347,14 +12334,13 @@ static void Dw_k11_15c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
     {   /* 15-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1952 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -12384,9 +12370,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 15x15 -> 17x16x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 31x30x4 copy of the input: unrolling every
  *       border class would take about 31261 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 4
@@ -12398,11 +12385,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+        for (int j = 0; j < 64; ++j) stage[120 * y + j + 868] = in[64 * y + j];
     }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
@@ -14935,14 +14921,13 @@ static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 3616 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -14972,9 +14957,10 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 237 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 3
@@ -14986,7 +14972,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -16139,14 +16124,13 @@ static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const 
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 3616 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -16174,9 +16158,9 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 1x7 -> 9x15x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 242 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 32
@@ -16188,7 +16172,6 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k1x7_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -16584,7 +16567,7 @@ void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -16612,9 +16595,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x1 -> 15x9x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 7 row classes x 1 column class, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 3
@@ -16626,7 +16610,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
     {
         const int vy = 0;
@@ -17642,14 +17625,13 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -17677,9 +17659,10 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x3 -> 13x7x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 33
@@ -17691,7 +17674,6 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k5x3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -19824,18 +19806,17 @@ void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -19863,9 +19844,10 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x5 -> 7x13x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -19877,7 +19859,6 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -21195,14 +21176,13 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -21230,9 +21210,10 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 2x4 -> 8x9x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 4 column classes, padding resolved at generation time (about 132
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 17
@@ -21244,7 +21225,6 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k2x4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -21971,23 +21951,21 @@ static void Dw_k2x4_16c8p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 144;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 144;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 8; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -22015,9 +21993,10 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 15x1 -> 16x3x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 15 row classes x 1 column class, padding resolved at generation time (about 349
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 8
@@ -22029,7 +22008,6 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_k15x1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
     {
         const int vy = 0;
@@ -23454,14 +23432,13 @@ static void Dw_k15x1_8c8p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -23489,9 +23466,10 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x15 -> 2x3x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 5
@@ -23503,7 +23481,6 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_k1x15_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -23626,14 +23603,13 @@ static void Dw_k1x15_5c8p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -23661,9 +23637,9 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 9x9 -> 5x1x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 93 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -23675,7 +23651,6 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k9v_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -24022,12 +23997,11 @@ static void Dw_k9v_16c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1312 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -24055,9 +24029,10 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 11x3 -> 9x4x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 7 row classes x 2 column classes, padding resolved at generation time (about 463
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 9
@@ -24069,7 +24044,6 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_k11x3s2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 5..10, cols 0..2 */
     {
         const int vy = 0;
@@ -25916,14 +25890,13 @@ static void Dw_k11x3s2_9c8p(const float *restrict in, float *restrict out, const
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 544 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -25951,9 +25924,9 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 6x7 -> 14x14x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x20x64 copy of the input: unrolling every
  *       border class would take about 3006 lines of C (budget 800)
  *   order: 2 passes over the 95 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -25968,11 +25941,10 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_k6x7_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 3006 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+        for (int j = 0; j < 896; ++j) stage[1280 * y + j + 2752] = in[896 * y + j];
     }
     for (int cb = 0; cb < 4; cb += 2) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
@@ -27573,7 +27545,7 @@ void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -27603,9 +27575,10 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -27617,7 +27590,6 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_k3f_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -28114,14 +28086,13 @@ static void Dw_k3f_8c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }

@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 3x3 -> 7x8x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_same_s1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -564,14 +564,13 @@ static void Dw_same_s1_8c8p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -599,9 +598,10 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -613,7 +613,6 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_same_s2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -932,14 +931,13 @@ static void Dw_same_s2_9c8p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -967,9 +965,9 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 4x4 -> 4x4x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -981,7 +979,6 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_same_k4e_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -1593,12 +1590,11 @@ static void Dw_same_k4e_16c8p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1626,9 +1622,9 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 4x4 -> 5x5x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1640,7 +1636,6 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_same_k4o_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -2223,12 +2218,11 @@ static void Dw_same_k4o_16c8p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2256,9 +2250,10 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 6x6 -> 5x5x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 290
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (6 input rows x 7
@@ -2270,7 +2265,6 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_same_k6s3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
     {
         const int vy = 0;
@@ -3353,14 +3347,13 @@ static void Dw_same_k6s3_7c8p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 592 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -3388,9 +3381,9 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  *
  * stage 1: depthwise 3x3 -> 7x11x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -3402,7 +3395,6 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
 /* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_valid_s1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -3636,12 +3628,11 @@ static void Dw_valid_s1_16c8p(const float *restrict in, float *restrict out, con
 void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3669,9 +3660,10 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x3x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -3683,7 +3675,6 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_valid_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -3844,23 +3835,21 @@ static void Dw_valid_s2_16c8p(const float *restrict in, float *restrict out, con
 void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -3888,9 +3877,10 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 1x3x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -3902,7 +3892,6 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_valid_k5_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = 0;
@@ -4086,14 +4075,13 @@ static void Dw_valid_k5_4c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -4121,9 +4109,10 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 5x5 -> 3x3x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -4135,7 +4124,6 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_int0_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -4318,14 +4306,13 @@ static void Dw_int0_9c8p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -4353,9 +4340,10 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 5x5x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 277
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -4367,7 +4355,6 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_int1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
@@ -5360,14 +5347,13 @@ static void Dw_int1_9c8p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -5395,9 +5381,10 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 7x7x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -5409,7 +5396,6 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_int2_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -7520,14 +7506,13 @@ static void Dw_int2_9c8p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -7555,9 +7540,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x5 -> 11x11x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 15x15x8 copy of the input: unrolling every
  *       border class would take about 1597 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -7569,11 +7555,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_int4_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[120 * y + j + 512] = in[56 * y + j];
     }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
@@ -8080,14 +8065,13 @@ static void Dw_int4_8c8p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -8117,9 +8101,9 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 7x7 -> 7x8x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x21x32 copy of the input: unrolling every
  *       border class would take about 2058 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 32
@@ -8131,11 +8115,10 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_int3s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 2058 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+        for (int j = 0; j < 480; ++j) stage[672 * y + j + 2112] = in[480 * y + j];
     }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -8737,7 +8720,7 @@ void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -8767,9 +8750,10 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 12x14x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -8781,7 +8765,6 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_tab_a_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
         {
@@ -9343,14 +9326,13 @@ static void Dw_tab_a_5c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9378,9 +9360,10 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 8x8x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 68
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -9392,7 +9375,6 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_tab_b_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -9929,23 +9911,21 @@ static void Dw_tab_b_16c8p(const float *restrict in, float *restrict out, const 
 void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9973,9 +9953,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 7x9x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 13x15x7 copy of the input: unrolling every
  *       border class would take about 1330 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 7
@@ -9987,11 +9968,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_tab_c_7c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[105 * y + j + 427] = in[56 * y + j];
     }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -10798,14 +10778,13 @@ static void Dw_tab_c_7c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -10835,9 +10814,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x5 -> 10x9x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
  *       border class would take about 870 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -10849,11 +10829,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_tab_d_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 8; ++y) {
-        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+        for (int j = 0; j < 297; ++j) stage[429 * y + j + 858] = in[297 * y + j];
     }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
@@ -11434,18 +11413,17 @@ void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -11475,9 +11453,10 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -11489,7 +11468,6 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_big_same_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -11973,14 +11951,13 @@ static void Dw_big_same_8c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -12008,9 +11985,9 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 9x9 -> 1x1x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -12022,7 +11999,6 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_big_1x1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -12050,12 +12026,11 @@ static void Dw_big_1x1_16c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1312 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -12083,9 +12058,10 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 64
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 3
@@ -12097,7 +12073,6 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
     {
         const int vy = 0;
@@ -12236,14 +12211,13 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 3616 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -12271,9 +12245,10 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 5x5 -> 6x7x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 6 row classes x 7 column classes, padding resolved at generation time (about 654
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 9
@@ -12285,7 +12260,6 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_big_tab_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -13606,14 +13580,13 @@ static void Dw_big_tab_9c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -13641,9 +13614,10 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 11x11 -> 1x1x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 4
@@ -13655,7 +13629,6 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_tab2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
     {
         const int vy = 0;
@@ -13683,14 +13656,13 @@ static void Dw_big_tab2_4c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1952 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -13718,9 +13690,10 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  *
  * stage 1: depthwise 3x3 -> 3x2x15
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       15: 0 full tiles + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 15: 0 full tiles + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 15
@@ -13732,7 +13705,6 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
 static void Dw_big_d4_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -13765,14 +13737,13 @@ static void Dw_big_d4_15c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
     {   /* 15-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -13800,9 +13771,10 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 7x7 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 1
@@ -13814,7 +13786,6 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -13842,14 +13813,13 @@ static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -13877,9 +13847,9 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 1x1x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -13891,7 +13861,6 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_px_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -13919,12 +13888,11 @@ static void Dw_px_s2_16c8p(const float *restrict in, float *restrict out, const 
 void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -13952,9 +13920,10 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -13966,7 +13935,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -13994,15 +13962,13 @@ static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -14030,9 +13996,10 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x17x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -14044,7 +14011,6 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_row_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -14259,14 +14225,13 @@ static void Dw_row_8c8p(const float *restrict in, float *restrict out, const flo
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -14294,9 +14259,10 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x1 -> 17x1x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 1 column class, padding resolved at generation time (about 79 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -14308,7 +14274,6 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_col_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
     {
         const int vy = 0;
@@ -14475,14 +14440,13 @@ static void Dw_col_5c8p(const float *restrict in, float *restrict out, const flo
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 96 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }

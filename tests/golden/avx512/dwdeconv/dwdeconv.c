@@ -17,9 +17,10 @@
  *
  * stage 1: transposed depthwise 3x3 -> 7x7x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_s1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -528,14 +528,13 @@ static void Up_s1_8c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -563,9 +562,9 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 14x18x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -577,7 +576,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1144,12 +1142,11 @@ static void Up_s2_16c8p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1177,9 +1174,10 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 15x15x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -1191,7 +1189,6 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Up_s3_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -1594,14 +1591,13 @@ static void Up_s3_9c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -1629,9 +1625,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x5 -> 8x15x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -1643,7 +1640,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
 static void Up_s23_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -2697,23 +2693,21 @@ static void Up_s23_16c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s23_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct + 256;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 256;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2741,9 +2735,10 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 4x4 -> 16x16x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 228
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 4
@@ -2755,7 +2750,6 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -3554,14 +3548,13 @@ static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -3589,9 +3582,10 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 13x14x15
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       15: 0 full tiles + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 15: 0 full tiles + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 15
@@ -3603,7 +3597,6 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
 static void Up_s2out_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -3912,14 +3905,13 @@ static void Up_s2out_15c8p(const float *restrict in, float *restrict out, const 
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 15-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -3947,9 +3939,10 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 3x3 -> 13x10x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 234
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -3961,7 +3954,6 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_s3out_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -4530,18 +4522,17 @@ void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -4569,9 +4560,10 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 3x3 -> 9x9x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -4583,7 +4575,6 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_s1d2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -5132,14 +5123,13 @@ static void Up_s1d2_8c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -5167,9 +5157,9 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 14x14x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 241
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5181,7 +5171,6 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_s2d2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -5925,12 +5914,11 @@ static void Up_s2d2_16c8p(const float *restrict in, float *restrict out, const f
 void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5958,9 +5946,10 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 15x15x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 217
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -5972,7 +5961,6 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_v2_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -6643,14 +6631,13 @@ static void Up_v2_8c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -6678,9 +6665,10 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 16x15x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 265
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -6692,7 +6680,6 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Up_v2out_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -7482,14 +7469,13 @@ static void Up_v2out_8c8p(const float *restrict in, float *restrict out, const f
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -7517,9 +7503,10 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 2x2 -> 14x14x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 112
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 5
@@ -7531,7 +7518,6 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
 static void Up_v3k2_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -7874,14 +7860,13 @@ static void Up_v3k2_5c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -7909,9 +7894,10 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 2x2 -> 16x15x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 4 row classes x 3 column classes, padding resolved at generation time (about 148
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (2 input rows x 5
@@ -7923,7 +7909,6 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 5c8p, 5 channels x 8 pixels */
 static void Up_v3k2out_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -8389,14 +8374,13 @@ static void Up_v3k2out_5c8p(const float *restrict in, float *restrict out, const
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -8424,9 +8408,10 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: transposed depthwise 3x3 -> 13x12x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 6 row classes x 4 column classes, padding resolved at generation time (about 342
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -8438,7 +8423,6 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
 static void Up_vd23_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -9405,14 +9389,13 @@ static void Up_vd23_7c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -9440,9 +9423,10 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 8x8 -> 16x16x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 8 row classes x 8 column classes, padding resolved at generation time (about 832
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (8 input rows x 3
@@ -9454,7 +9438,6 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c8p, 3 channels x 8 pixels */
 static void Up_v8_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -11125,14 +11108,13 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 1040 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -11160,9 +11142,10 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 13x17x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -11174,7 +11157,6 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Up_p1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -11522,14 +11504,13 @@ static void Up_p1_5c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -11557,9 +11538,10 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 14x18x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -11571,7 +11553,6 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Up_p1out_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -12138,14 +12119,13 @@ static void Up_p1out_5c8p(const float *restrict in, float *restrict out, const f
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -12173,9 +12153,10 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 5x5 -> 12x10x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 390
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 3
@@ -12187,7 +12168,6 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
 static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
     {
         const int vy = 0;
@@ -13214,14 +13194,13 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -13249,9 +13228,10 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 12x12x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 349
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -13263,7 +13243,6 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
 static void Up_pd3_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -14056,14 +14035,13 @@ static void Up_pd3_7c8p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -14091,9 +14069,10 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 1x1 -> 13x13x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 49
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -14105,7 +14084,6 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -14293,15 +14271,13 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -14329,9 +14305,10 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 1x1 -> 1x1x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 33
@@ -14343,7 +14320,6 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 16c8p, 16 channels x 8 pixels */
 static void Up_k1px_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -14389,20 +14365,17 @@ void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[j + 16] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -14430,9 +14403,9 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 3x3x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -14444,7 +14417,6 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_px_s3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -14640,12 +14612,11 @@ static void Up_px_s3_16c8p(const float *restrict in, float *restrict out, const 
 void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -14673,9 +14644,10 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 7x7 -> 2x2x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 52
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 9
@@ -14687,7 +14659,6 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 9c8p, 9 channels x 8 pixels */
 static void Up_px_k7_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -14778,14 +14749,13 @@ static void Up_px_k7_9c8p(const float *restrict in, float *restrict out, const f
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -14813,9 +14783,10 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: transposed depthwise 15x15 -> 3x3x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 4
@@ -14827,7 +14798,6 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
     {
         const int vy = 0;
@@ -15311,14 +15281,13 @@ static void Up_k15_4c8p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 3616 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -15346,9 +15315,10 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 3x3 -> 10x14x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -15361,7 +15331,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_nobias_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -16359,19 +16328,17 @@ static void Up_nobias_16c8p(const float *restrict in, float *restrict out, const
 void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[16 * k] = w->dw_w[17 * k + o0];
             for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
@@ -16400,9 +16367,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: transposed depthwise 3x3 -> 6x9x31
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 258
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -16414,7 +16382,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_amm_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
     {
         const int vy = 0;
@@ -17201,23 +17168,21 @@ static void Up_amm_16c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_amm_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 15 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -17245,9 +17210,9 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 5x5 -> 9x13x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -17259,7 +17224,6 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Up_res_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
     {
         const int vy = 0;
@@ -20545,12 +20509,11 @@ static void Up_res_16c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_res_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -20578,9 +20541,10 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 4x4 -> 8x7x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 9
@@ -20593,7 +20557,6 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 9c8p, 9 channels x 8 pixels */
 static void Up_resout_9c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -21676,9 +21639,8 @@ static void Up_resout_9c8p(const float *restrict in, float *restrict out, const 
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 16; ++k) {
             for (int j = 0; j < 9; ++j) d[16 * k + j] = w->dw_w[9 * k + o0 + j];
             for (int j = 9; j < 16; ++j) d[16 * k + j] = 0.0f;

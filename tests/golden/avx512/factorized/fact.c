@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -33,7 +33,7 @@
  *       one with the fewest estimated cycles per input channel, tails included (2048.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 146 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 146 pixel
  *       tiles + 2-pixel tail, 1 channel panel; pixel tiles outer: all 17 KiB of weights stay in
  *       L1 across the panels
  *
@@ -44,7 +44,6 @@
 /* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1299,18 +1298,16 @@ void fact_f1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4160 * g + 4160 * n + 640;
-            const int o0 = 64 * g + 64 * n;
+            float *restrict d = packed + 640;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -1344,9 +1341,9 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 32x32x128
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -1359,7 +1356,7 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (2048.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 146 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 146 pixel
  *       tiles + 2-pixel tail, 1 channel panel; blocks of 378 pixels (189 KiB of input, kept in
  *       L2) outer, then panels (33 KiB of weights each, kept in L1/L2), then pixel tiles
  *
@@ -1370,7 +1367,6 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3847,18 +3843,16 @@ void fact_f2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 8256 * g + 8256 * n + 1280;
-            const int o0 = 64 * g + 64 * n;
+            float *restrict d = packed + 1280;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -3895,10 +3889,10 @@ static void Run_f2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (551.5 cycles, 46% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 73 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 73 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -4126,14 +4120,13 @@ void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 400 * g + 400 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 400 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -4164,9 +4157,9 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -4188,7 +4181,6 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5180,9 +5172,9 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5193,21 +5185,21 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -5221,17 +5213,16 @@ void fact_f4_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 832 * g + 52 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -5266,9 +5257,9 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -5280,15 +5271,15 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (512.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles
- *       + 4-pixel tail, 2 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1
- *       across the panels
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel
+ *       tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 17 KiB of weights stay in
+ *       L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 32x32x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -5302,7 +5293,6 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         {
@@ -6182,7 +6172,6 @@ static void Pw_b1_S2_14x32(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_b1_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -7048,17 +7037,16 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4160 * g + 2080 * n + 640;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 2080 * n + 640;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -7067,7 +7055,7 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[64 * k + o0 + j];
         }
     }
 }
@@ -7077,8 +7065,8 @@ void fact_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 16384,   /* stage 2's output in scratch */
-        S2_W = 640,   /* stage 2's packed weights */
-        S3_W = 4800,   /* stage 3's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
+        S3_W = 4800,      /* stage 3's packed weights */
     };
     Dw_b1_S1_16c8p(in, scratch, packed);
     Pw_b1_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
@@ -7102,9 +7090,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -7117,11 +7105,11 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (1024.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles
- *       + 4-pixel tail, 4 channel panels; one block of all 256 pixels (64 KiB of input) outer,
- *       then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
- *       (spread over the 18 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel
+ *       tiles + 4-pixel tail, 4 channel panels; one block of all 256 pixels (64 KiB of input)
+ *       outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 8 input
+ *       channels (spread over the 18 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -7130,7 +7118,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_t2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         {
@@ -8055,17 +8042,16 @@ void fact_t2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 8320 * g + 2080 * n + 640;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 2080 * n + 640;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -8100,9 +8086,9 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 16x16x256
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -8115,10 +8101,10 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (139.0 cycles, 46% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles + 4-pixel
- *       tail, 1 channel panel; one block of all 256 pixels (256 KiB of input) outer, then panels
- *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles +
+ *       4-pixel tail, 1 channel panel; one block of all 256 pixels (256 KiB of input) outer, then
+ *       panels (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -8127,7 +8113,6 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -10251,19 +10236,18 @@ void fact_f5_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n + 2560;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 784 * g + 2560;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -10460,9 +10444,9 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 128 + k] * vk[j];
-                    vacc2[j] += in[ib + 256 + k] * vk[j];
-                    vacc3[j] += in[ib + 384 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 128] * vk[j];
+                    vacc2[j] += in[ib + k + 256] * vk[j];
+                    vacc3[j] += in[ib + k + 384] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -10473,21 +10457,21 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -10497,13 +10481,12 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1664 * g + 52 * n;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 52 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -10535,9 +10518,9 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -10549,17 +10532,17 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (256.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles
- *       + 8-pixel tail, 4 channel panels; one block of all 64 pixels (32 KiB of input) outer,
- *       then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 4 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel
+ *       tiles + 8-pixel tail, 4 channel panels; one block of all 64 pixels (32 KiB of input)
+ *       outer, then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 4 tiles of a block)
  *
  * stage 3: transposed depthwise 3x3 -> 16x16x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -10573,7 +10556,6 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -11254,7 +11236,6 @@ static void Pw_b2_S2_14x32(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_b2_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -11843,17 +11824,16 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 16512 * g + 4128 * n + 1280;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 4128 * n + 1280;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -11862,7 +11842,7 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[128 * k + o0 + j];
         }
     }
 }
@@ -11872,8 +11852,8 @@ void fact_b2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 8192,   /* stage 2's output in scratch */
-        S2_W = 1280,   /* stage 2's packed weights */
-        S3_W = 17792,   /* stage 3's packed weights */
+        S2_W = 1280,     /* stage 2's packed weights */
+        S3_W = 17792,    /* stage 3's packed weights */
     };
     Dw_b2_S1_16c8p(in, scratch, packed);
     Pw_b2_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
@@ -11897,9 +11877,9 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 16x16x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: borders staged through a zero-padded 20x20x128 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: 4 passes over the 200 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -11915,11 +11895,11 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (1024.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles
- *       + 4-pixel tail, 4 channel panels; one block of all 256 pixels (128 KiB of input) outer,
- *       then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
- *       (spread over the 18 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel
+ *       tiles + 4-pixel tail, 4 channel panels; one block of all 256 pixels (128 KiB of input)
+ *       outer, then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 8 input
+ *       channels (spread over the 18 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
@@ -11928,11 +11908,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_f7_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 20x20x128 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 51200; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 2048; ++j) stage[2560 * y + 5376 + j] = in[2048 * y + j];
+        for (int j = 0; j < 2048; ++j) stage[2560 * y + j + 5376] = in[2048 * y + j];
     }
     for (int cb = 0; cb < 8; cb += 2) {   /* blocks of 32 channels */
         /* rows 0..15 x cols 0..15: kernel rows 0..4, cols 0..4 (interior) */
@@ -12884,17 +12863,16 @@ void fact_f7_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 16512 * g + 4128 * n + 3328;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 4128 * n + 3328;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -12905,7 +12883,7 @@ void fact_f7(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S1_STAGE = 32768,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 3328,   /* stage 2's packed weights */
+        S2_W = 3328,        /* stage 2's packed weights */
     };
     Dw_f7_S1_16c8p2r(in, scratch, packed, scratch + S1_STAGE);
     Pw_f7_S2_14x32(scratch, out, packed + S2_W, in);
@@ -12928,9 +12906,9 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -12943,11 +12921,11 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (512.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles
- *       + 8-pixel tail, 8 channel panels; one block of all 64 pixels (32 KiB of input) outer,
- *       then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 4 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel
+ *       tiles + 8-pixel tail, 8 channel panels; one block of all 64 pixels (32 KiB of input)
+ *       outer, then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 4 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -12956,7 +12934,6 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_t3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -13686,17 +13663,16 @@ void fact_t3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 33024 * g + 4128 * n + 1280;
-            const int o0 = 256 * g + 32 * n;
+            float *restrict d = packed + 4128 * n + 1280;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -13730,9 +13706,9 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x256
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -13745,10 +13721,10 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (34.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel
- *       tail, 1 channel panel; one block of all 64 pixels (64 KiB of input) outer, then panels (4
- *       KiB of weights each, kept in L1/L2), then pixel tiles
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       8-pixel tail, 1 channel panel; one block of all 64 pixels (64 KiB of input) outer, then
+ *       panels (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -13757,7 +13733,6 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14584,17 +14559,16 @@ void fact_f8_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n + 2560;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 784 * g + 2560;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -14629,9 +14603,9 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x256
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -14643,17 +14617,17 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (128.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles
- *       + 2-pixel tail, 4 channel panels; one block of all 16 pixels (16 KiB of input) outer,
- *       then panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 2 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel
+ *       tiles + 2-pixel tail, 4 channel panels; one block of all 16 pixels (16 KiB of input)
+ *       outer, then panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 2 tiles of a block)
  *
  * stage 3: transposed depthwise 3x3 -> 8x8x256
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -14667,7 +14641,6 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -15165,7 +15138,6 @@ static void Pw_b3_S2_7x64(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_b3_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -15538,17 +15510,16 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 65792 * g + 16448 * n + 2560;
-            const int o0 = 256 * g + 64 * n;
+            float *restrict d = packed + 16448 * n + 2560;
+            const int o0 = 64 * n;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -15557,7 +15528,7 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[256 * k + o0 + j];
         }
     }
 }
@@ -15567,8 +15538,8 @@ void fact_b3(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 4096,   /* stage 2's output in scratch */
-        S2_W = 2560,   /* stage 2's packed weights */
-        S3_W = 68352,   /* stage 3's packed weights */
+        S2_W = 2560,     /* stage 2's packed weights */
+        S3_W = 68352,    /* stage 3's packed weights */
     };
     Dw_b3_S1_16c8p(in, scratch, packed);
     Pw_b3_S2_7x64(scratch, scratch + S2_OUT, packed + S2_W);
@@ -15593,9 +15564,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x512
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -15608,12 +15579,12 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (128.0 cycles, 100% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail, 2 channel
- *       panels; one block of all 64 pixels (128 KiB of input) outer, then panels (17 KiB of
- *       weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into L2 its
- *       share of the next panel, one 64-byte line every 1 input channel (spread over the 4 tiles
- *       of a block)
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail,
+ *       2 channel panels; one block of all 64 pixels (128 KiB of input) outer, then panels (17
+ *       KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into L2
+ *       its share of the next panel, one 64-byte line every 1 input channel (spread over the 4
+ *       tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -15622,7 +15593,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f9_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17070,7 +17040,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -17079,7 +17049,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
             const int o0 = 64 * g + 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }

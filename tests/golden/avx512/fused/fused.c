@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 40x40x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -34,7 +34,7 @@
  *       one with the fewest estimated cycles per input channel, tails included (4000.0 cycles,
  *       90% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 177 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 177 pixel
  *       tiles + 7-pixel tail, 1 channel panel + 24-channel tail (masked vector code); pixel tiles
  *       outer: all 6 KiB of weights stay in L1 across the panels
  *
@@ -45,7 +45,6 @@
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f72_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -358,7 +357,6 @@ static void Dw_f72_R1N1_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f72_R2N12_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 12; ++vy) {
         {
@@ -744,7 +742,6 @@ static void Dw_f72_R2N12_16c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f72_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -1130,7 +1127,6 @@ static void Dw_f72_R2N2_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_f72_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3097,37 +3093,32 @@ static void Pw_f72_P80_9x48(const float *restrict in, float *restrict out, const
 void fused_f72_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 816 * n + 160;
-            const int o0 = 72 * g + 48 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 544 * n + 976;
-            const int o0 = 72 * g + 24 * n + 48;
+            float *restrict d = packed + 976;
+            const int o0 = 48;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -3138,7 +3129,7 @@ void fused_f72(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 2880,   /* floats of an output row */
-        S2_W = 160,   /* stage 2's packed weights */
+        S2_W = 160,       /* stage 2's packed weights */
     };
     Dw_f72_R1N1_16c8p(in, scratch, packed, 0);
     Pw_f72_P40_9x48(scratch, out, packed + S2_W);
@@ -3169,9 +3160,9 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 40x40x48
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       48: 3 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 48: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -3186,7 +3177,7 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 2400.0 cycles per input
  *       channel, pairs 2100.0 (95% of the FMA peak; the inputs repacked to a 2 KiB stack buffer
  *       per tile, 48 input channels padded to 48); accumulators (at most 28) + weight vectors + a
- *       broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 160 pixel tiles, 1 channel panel; one panel (16 KiB of weights): pixel tiles in
  *       order
  *
@@ -3197,7 +3188,6 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_small_w_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -3510,7 +3500,6 @@ static void Dw_small_w_R1N1_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_small_w_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -3896,7 +3885,6 @@ static void Dw_small_w_R2N4_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_small_w_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -4282,7 +4270,6 @@ static void Dw_small_w_R2N2_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_small_w_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -5536,7 +5523,7 @@ void fused_small_w_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[48 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[48 * k + o0 + j];
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -5546,7 +5533,7 @@ void fused_small_w_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 80; ++j) d[80 * s + 80 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
+            for (int j = 0; j < 80; ++j) d[80 * s + j + 80] = k < 48 ? w->pw_w[48 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -5556,7 +5543,7 @@ void fused_small_w(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1600,   /* floats of an output row */
-        S2_W = 480,   /* stage 2's packed weights */
+        S2_W = 480,       /* stage 2's packed weights */
     };
     Dw_small_w_R1N1_16c8p(in, scratch, packed, 0);
     Pw_small_w_P40_10x40pairs(scratch, out, packed + S2_W);
@@ -5587,9 +5574,10 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 5x5 -> 23x37x90
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       90: 5 full tiles + a generated 10-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 90: 5 full tiles + a generated 10-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 27x41x90 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 90
@@ -5604,7 +5592,7 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *       one with the fewest estimated cycles per input channel, tails included (2978.5 cycles,
  *       89% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 121 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 121 pixel
  *       tiles + 4-pixel tail, 1 channel panel + 36-channel tail (masked vector code); one block
  *       of all 851 pixels (300 KiB of input) outer, then panels (23 KiB of weights each, kept in
  *       L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next panel,
@@ -5617,11 +5605,10 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_odd_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 23; ++y) {
-        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + j + 7560] = in[3330 * y + j];
     }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 22; vy += 2) {
@@ -9446,43 +9433,38 @@ void fused_odd_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[90 * k + o0 + j];
         }
     }
     {   /* 10-channel tiles from channel 80 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 2080;
-        const int o0 = 10 * ct + 80;
+        float *restrict d = packed + 2080;
+        const int o0 = 80;
         for (int j = 0; j < 10; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 10; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 10; ++j) d[16 * k + 16 + j] = w->dw_w[90 * k + o0 + j];
-            for (int j = 10; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 10; ++j) d[16 * k + j + 16] = w->dw_w[90 * k + o0 + j];
+            for (int j = 10; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 10192 * g + 5824 * n + 2496;
-            const int o0 = 100 * g + 64 * n;
+            float *restrict d = packed + 2496;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[90 * o0 + 90 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 10192 * g + 4368 * n + 8320;
-            const int o0 = 100 * g + 36 * n + 64;
+            float *restrict d = packed + 8320;
+            const int o0 = 64;
             for (int j = 0; j < 36; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 36; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 36; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 90 + s];
-                for (int j = 36; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 36; ++j) d[48 * s + j + 48] = w->pw_w[90 * o0 + 90 * j + s];
+                for (int j = 36; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -9493,7 +9475,7 @@ void fused_odd(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 2496,   /* stage 2's packed weights */
+        S2_W = 2496,        /* stage 2's packed weights */
     };
     Dw_odd_S1_16c8p2r(in, scratch, packed, scratch + S1_STAGE);
     Pw_odd_S2_7x64(scratch, out, packed + S2_W);
@@ -9517,9 +9499,10 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 15x15x102
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       51: 6 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 51: 6 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 296
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 51
@@ -9532,8 +9515,8 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *       3 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (337.5 cycles, 69%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 25 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 25 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 20 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -9543,7 +9526,6 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_mult2_R1N5_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         {
@@ -10944,7 +10926,6 @@ static void Dw_mult2_R1N5_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_mult2_R1N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -12345,7 +12326,6 @@ static void Dw_mult2_R1N4_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_mult2_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -14353,31 +14333,28 @@ void fused_mult2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[102 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 960;
-        const int o0 = 6 * ct + 96;
+        float *restrict d = packed + 960;
+        const int o0 = 96;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 6; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[16 * k + 16 + j] = w->dw_w[102 * k + o0 + j];
-            for (int j = 6; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 6; ++j) d[16 * k + j + 16] = w->dw_w[102 * k + o0 + j];
+            for (int j = 6; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4944 * g + 4944 * n + 1120;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 1120;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 102 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[102 * o0 + 102 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -14388,7 +14365,7 @@ void fused_mult2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 495,   /* floats of an output row */
-        S2_W = 1120,   /* stage 2's packed weights */
+        S2_W = 1120,     /* stage 2's packed weights */
     };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
         Dw_mult2_R1N5_16c8p(in, scratch, packed, y);
@@ -14417,9 +14394,10 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 23x23x40
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       40: 2 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 40: 2 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 40
@@ -14432,10 +14410,10 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (1322.5 cycles, 90% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 58 pixel tiles + 7-pixel
- *       tail, 1 channel panel + 24-channel tail (masked vector code); pixel tiles outer: all 13
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 58 pixel tiles +
+ *       7-pixel tail, 1 channel panel + 24-channel tail (masked vector code); pixel tiles outer:
+ *       all 13 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][40], dw_b [40]
@@ -14445,7 +14423,6 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dil_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -14956,7 +14933,6 @@ static void Dw_dil_R1N1_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dil_R2N8_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -15610,7 +15586,6 @@ static void Dw_dil_R2N8_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dil_R2N5_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         {
@@ -16264,7 +16239,6 @@ static void Dw_dil_R2N5_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dil_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -18472,33 +18446,28 @@ void fused_dil_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 8-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 288;
-        const int o0 = 8 * ct + 32;
+        float *restrict d = packed + 288;
+        const int o0 = 32;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 8; ++j) d[16 * k + j] = w->dw_w[40 * k + o0 + j];
             for (int j = 8; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3200 * g + 1920 * n + 432;
-            const int o0 = 72 * g + 48 * n;
+            float *restrict d = packed + 432;
+            const int o0 = 0;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3200 * g + 1280 * n + 2352;
-            const int o0 = 72 * g + 24 * n + 48;
+            float *restrict d = packed + 2352;
+            const int o0 = 48;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 24; ++j) d[32 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
                 for (int j = 24; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
@@ -18510,7 +18479,7 @@ void fused_dil(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1656,   /* floats of an output row */
-        S2_W = 432,   /* stage 2's packed weights */
+        S2_W = 432,       /* stage 2's packed weights */
     };
     Dw_dil_R1N1_16c8p(in, scratch, packed, 0);
     Pw_dil_P23_9x48(scratch, out, packed + S2_W);
@@ -18541,9 +18510,9 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       384: 24 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 384: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -18560,7 +18529,7 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *       one with the fewest estimated cycles per input channel, tails included (392.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 2 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
  *       panels (49 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -18573,7 +18542,6 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_band14_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18863,7 +18831,6 @@ static void Dw_band14_R1N1_16c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_band14_R2N8_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 8; vy += 2) {
@@ -19438,7 +19405,6 @@ static void Dw_band14_R2N8_16c8p2r(const float *restrict in, float *restrict out
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_band14_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
@@ -20013,7 +19979,6 @@ static void Dw_band14_R2N4_16c8p2r(const float *restrict in, float *restrict out
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_band14_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -21001,17 +20966,16 @@ void fused_band14_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 12320 * n + 3840;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -21022,7 +20986,7 @@ void fused_band14(const float *restrict in, float *restrict out, const float *re
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_band14_R1N1_16c8p(in, scratch, packed, 0);
     Pw_band14_P14_14x32(scratch, out, packed + S2_W);
@@ -21054,9 +21018,10 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 24x24x232
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       232: 14 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 232: 14 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -21076,7 +21041,7 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 576.0 cycles per input
  *       channel, pairs 484.1 (89% of the FMA peak; the inputs repacked to a 15 KiB stack buffer
  *       per tile, 232 input channels padded to 240); accumulators (at most 28) + weight vectors +
- *       a broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       a broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 36 pixel tiles, 1 channel panel; one panel (46 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
@@ -21086,7 +21051,6 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pairs_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -21683,7 +21647,6 @@ static void Dw_pairs_R1N1_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_pairs_R2N7_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 6 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 6; vy += 2) {
         {
@@ -23669,7 +23632,6 @@ static void Dw_pairs_R2N7_16c8p2r(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pairs_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -24418,7 +24380,6 @@ static void Dw_pairs_R2N1_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pairs_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -26077,18 +26038,17 @@ void fused_pairs_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[232 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 224 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 2240;
-        const int o0 = 8 * ct + 224;
+        float *restrict d = packed + 2240;
+        const int o0 = 224;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[232 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -26098,7 +26058,7 @@ void fused_pairs_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 232 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 232 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 232 ? w->pw_w[232 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -26108,9 +26068,9 @@ void fused_pairs(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 576,   /* floats of an output row */
-        S2_W = 2400,   /* stage 2's packed weights */
+        S2_W = 2400,     /* stage 2's packed weights */
         IN_ROW = 5568,   /* floats of an input row */
-        IN_H = 24,   /* input rows */
+        IN_H = 24,       /* input rows */
     };
     Dw_pairs_R1N1_16c8p(in, scratch, packed, 0);
     Pw_pairs_P24_16x24pairs(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -26141,9 +26101,10 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 80x80x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -26159,7 +26120,7 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *       one with the fewest estimated cycles per input channel, tails included (6400.0 cycles,
  *       75% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 533 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 533 pixel
  *       tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1
  *       across the panels
  *
@@ -26170,7 +26131,6 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_pair_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -26767,7 +26727,6 @@ static void Dw_pf_pair_R1N1_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_pair_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -27513,7 +27472,6 @@ static void Dw_pf_pair_R2N4_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_pair_R2N2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -28259,7 +28217,6 @@ static void Dw_pf_pair_R2N2_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_pair_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -30140,36 +30097,32 @@ static void Pw_pf_pair_P160_14x24(const float *restrict in, float *restrict out,
 void fused_pf_pair_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 800 * g + 800 * n + 320;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -30180,9 +30133,9 @@ void fused_pf_pair(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1920,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 1920,   /* floats of an input row */
-        IN_H = 80,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 1920,    /* floats of an input row */
+        IN_H = 80,        /* input rows */
     };
     Dw_pf_pair_R1N1_16c8p(in, scratch, packed, 0);
     Pw_pf_pair_P80_14x24(scratch, out, packed + S2_W, in, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -30213,9 +30166,10 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 46x46x20
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       20: 1 full tile + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 20: 1 full tile + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 20
@@ -30231,7 +30185,7 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *       one with the fewest estimated cycles per input channel, tails included (3176.5 cycles,
  *       83% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 235 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 235 pixel
  *       tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1
  *       across the panels
  *
@@ -30242,7 +30196,6 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_s2_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -30731,7 +30684,6 @@ static void Dw_pf_s2_R1N1_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_s2_R2N8_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -31357,7 +31309,6 @@ static void Dw_pf_s2_R2N8_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_s2_R2N4_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -31983,7 +31934,6 @@ static void Dw_pf_s2_R2N4_16c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pf_s2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -33428,36 +33378,32 @@ static void Pw_pf_s2_P184_9x40(const float *restrict in, float *restrict out, co
 void fused_pf_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[20 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[20 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 4 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[20 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[20 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1008 * g + 1008 * n + 320;
-            const int o0 = 40 * g + 40 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 40; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 40; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 40; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 20 + s];
-                for (int j = 40; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 40; ++j) d[48 * s + j + 48] = w->pw_w[20 * o0 + 20 * j + s];
+                for (int j = 40; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -33468,9 +33414,9 @@ void fused_pf_s2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 1840,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 1820,   /* floats of an input row */
-        IN_H = 91,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 1820,    /* floats of an input row */
+        IN_H = 91,        /* input rows */
     };
     Dw_pf_s2_R1N1_16c8p(in, scratch, packed, 0);
     Pw_pf_s2_P46_7x40(scratch, out, packed + S2_W, in, 2 * IN_ROW, 4 * IN_ROW);
@@ -33502,9 +33448,9 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 5x9x1024
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 64 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: 4 passes over the 90 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -33520,8 +33466,8 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *       x 2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (45.0 cycles, 75%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
  *       9-pixel tail, 1 channel panel; one block of all 45 pixels (180 KiB of input) outer, then
  *       panels (129 KiB of weights each, kept in L1/L2), then pixel tiles; input pixels 1040
  *       floats apart: the depthwise stage pads each pixel of the intermediate by 16 floats, since
@@ -33534,7 +33480,6 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pad1024_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -33865,7 +33810,6 @@ static void Dw_pad1024_R1N1_16c8p(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_pad1024_R2N3_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
         {
@@ -35103,7 +35047,6 @@ static void Dw_pad1024_R2N3_16c8p2r(const float *restrict in, float *restrict ou
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_pad1024_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -36022,20 +35965,18 @@ void fused_pad1024_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32800 * g + 32800 * n + 10240;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 10240;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[1024 * o0 + 1024 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -36046,7 +35987,7 @@ void fused_pad1024(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 216,   /* floats of an output row */
-        S2_W = 10240,   /* stage 2's packed weights */
+        S2_W = 10240,    /* stage 2's packed weights */
     };
     Dw_pad1024_R1N1_16c8p(in, scratch, packed, 0);
     Pw_pad1024_P9_9x24(scratch, out, packed + S2_W);
@@ -36076,9 +36017,9 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  *       one with the fewest estimated cycles per input channel, tails included (3049.5 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 75 pixel tiles
- *       + 1-pixel tail, 3 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1
- *       across the panels
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 75 pixel
+ *       tiles + 1-pixel tail, 3 channel panels; pixel tiles outer: all 15 KiB of weights stay in
+ *       L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -36386,13 +36327,12 @@ static void Pw_e1_9x48(const float *restrict in, float *restrict out, const floa
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3600 * g + 1200 * n;
-            const int o0 = 144 * g + 48 * n;
+            float *restrict d = packed + 1200 * n;
+            const int o0 = 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -36422,9 +36362,9 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x144
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       144: 9 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 144: 9 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 381 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -36442,7 +36382,7 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 676.0 cycles per input
  *       channel, pairs 550.3 (92% of the FMA peak; the inputs repacked to a 9 KiB stack buffer
  *       per tile, 144 input channels padded to 144); accumulators (at most 28) + weight vectors +
- *       a broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       a broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 42 pixel tiles + 4-pixel tail, 1 channel panel; one panel (28 KiB of weights):
  *       pixel tiles in order
  *
@@ -36453,7 +36393,6 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -36664,7 +36603,6 @@ static void Dw_s1_R1N1_16c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 10 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s1_R2N10_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
         /* rows y0..y0 + 9 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 10; vy += 2) {
@@ -37075,7 +37013,6 @@ static void Dw_s1_R2N10_16c8p2r(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s1_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
         /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
@@ -37486,7 +37423,6 @@ static void Dw_s1_R2N4_16c8p2r(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 9; cb += 3) {   /* blocks of 48 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -39140,7 +39076,7 @@ void fused_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[144 * k + o0 + j];
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -39150,7 +39086,7 @@ void fused_s1_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 144 ? w->pw_w[144 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -39160,7 +39096,7 @@ void fused_s1(const float *restrict in, const float *restrict skip, float *restr
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
     };
     Dw_s1_R1N1_16c8p(in, scratch, packed, 0);
     Pw_s1_P26_16x24pairs(scratch, out, packed + S2_W, skip);
@@ -39190,9 +39126,10 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 26x26x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 144
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -39205,8 +39142,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (676.0 cycles, 75%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles +
  *       4-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
  *       the panels
  *
@@ -39217,7 +39154,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_R1N13_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 13; ++vy) {
         {
@@ -39640,7 +39576,6 @@ static void Dw_s2_R1N13_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_R1N11_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
@@ -40063,7 +39998,6 @@ static void Dw_s2_R1N11_16c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
     {
         const int vy = y0;
@@ -40399,7 +40333,6 @@ static void Dw_s2_R2N1_16c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0, cols 2 */
     {
         const int vy = y0;
@@ -41868,36 +41801,32 @@ static void Pw_s2_P26_14x24(const float *restrict in, float *restrict out, const
 void fused_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 800 * g + 800 * n + 320;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -41908,7 +41837,7 @@ void fused_s2(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
     };
     {   /* bands of 13 rows */
         const int y = 0;

@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 3x3 -> 6x5x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_d1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -471,14 +471,13 @@ static void Dw_d1_8c8p(const float *restrict in, float *restrict out, const floa
 void golden_d1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -510,9 +509,9 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (19.0 cycles, 15% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 2 pixel tiles + 2-pixel tail, 1 channel panel; pixel
- *       tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 2 pixel tiles + 2-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][2], pw_b [12]
@@ -725,14 +724,13 @@ void golden_p2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 48 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 2; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 2 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[2 * o0 + 2 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -762,9 +760,10 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 6x5x12
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       12: 0 full tiles + a generated 12-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 12: 0 full tiles + a generated 12-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -776,10 +775,10 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (19.0 cycles, 59% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][12], dw_b [12]
@@ -788,7 +787,6 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_s3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1428,27 +1426,24 @@ static void Pw_s3_S2_14x12(const float *restrict in, float *restrict out, const 
 void golden_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 12-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 12 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->dw_w[12 * k + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + j + 16] = w->dw_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 208 * g + 208 * n + 160;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + j + 16] = w->pw_w[12 * o0 + 12 * j + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1483,9 +1478,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 3x3x12
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       12: 0 full tiles + a generated 12-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 12: 0 full tiles + a generated 12-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1496,15 +1492,16 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (5.0 cycles, 68% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 6x5x12
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       12: 0 full tiles + a generated 12-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 12: 0 full tiles + a generated 12-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1518,7 +1515,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_b4_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -1860,7 +1856,6 @@ static void Pw_b4_S2_9x12(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Up_b4_S3_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -2089,39 +2084,35 @@ static void Up_b4_S3_12c8p(const float *restrict in, float *restrict out, const 
 void golden_b4_pack(const sg_weights *w, float *packed)
 {
     {   /* 12-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 12 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->dw_w[12 * k + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + j + 16] = w->dw_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 208 * g + 208 * n + 160;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 12; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 12; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 12; ++j) d[16 * s + j + 16] = w->pw_w[12 * o0 + 12 * j + s];
+                for (int j = 12; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 12-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 368;
-        const int o0 = 12 * ct;
+        float *restrict d = packed + 368;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 12; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[16 * k + 16 + j] = w->up_w[12 * k + o0 + j];
-            for (int j = 12; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 12; ++j) d[16 * k + j + 16] = w->up_w[12 * k + o0 + j];
+            for (int j = 12; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2131,8 +2122,8 @@ void golden_b4(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 108,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 368,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 368,     /* stage 3's packed weights */
     };
     Dw_b4_S1_12c8p(in, scratch, packed);
     Pw_b4_S2_9x12(scratch, scratch + S2_OUT, packed + S2_W);

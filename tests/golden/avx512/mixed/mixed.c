@@ -18,9 +18,10 @@
  *
  * stage 1: depthwise 3x3 -> 15x13x14
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -32,7 +33,6 @@
 /* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 14c8p, 14 channels x 8 pixels */
 static void Dw_m1_14c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1648,14 +1648,13 @@ static void Dw_m1_14c8p(const float *restrict in, float *restrict out, const flo
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 14 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 14; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 14; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 14; ++j) d[16 * k + 16 + j] = w->dw_w[14 * k + o0 + j];
-            for (int j = 14; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 14; ++j) d[16 * k + j + 16] = w->dw_w[14 * k + o0 + j];
+            for (int j = 14; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -1686,8 +1685,8 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (195.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles +
  *       13-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
  *       the panels
  *
@@ -2238,16 +2237,14 @@ static void Pw_m2_14x17(const float *restrict in, float *restrict out, const flo
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 480 * g + 480 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 14 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[14 * o0 + 14 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -2277,9 +2274,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 8x7x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 17
@@ -2291,8 +2289,8 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (56.0 cycles, 75%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -2302,7 +2300,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -4345,36 +4342,32 @@ static void Pw_m3_S2_14x24(const float *restrict in, float *restrict out, const 
 void mixed_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 576 * g + 576 * n + 832;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 832;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -4409,9 +4402,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -4422,16 +4416,17 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (16.0 cycles, 75%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
  *       4-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
  *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 8x7x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -4445,7 +4440,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -5240,7 +5234,6 @@ static void Pw_m4_S2_12x24(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_m4_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -5749,57 +5742,51 @@ static void Up_m4_S3_16c8p(const float *restrict in, float *restrict out, const 
 void mixed_m4_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 800 * g + 800 * n + 320;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 1120;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 1120;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 1280;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 1280;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->up_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->up_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -5809,8 +5796,8 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 384,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1120,   /* stage 3's packed weights */
+        S2_W = 320,     /* stage 2's packed weights */
+        S3_W = 1120,    /* stage 3's packed weights */
     };
     Dw_m4_S1_16c8p(in, scratch, packed);
     Pw_m4_S2_12x24(scratch, scratch + S2_OUT, packed + S2_W);
@@ -5894,9 +5881,9 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5907,21 +5894,21 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 24 + j];
+                v += res[ob + j + 24];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 72 + j];
+                v += res[ob + j + 72];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -5931,13 +5918,12 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -5966,9 +5952,10 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 15x13x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -5980,7 +5967,6 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_m6_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -6479,23 +6465,21 @@ static void Up_m6_16c8p(const float *restrict in, float *restrict out, const flo
 void mixed_m6_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -6524,9 +6508,10 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x24
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       24: 1 full tile + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 24: 1 full tile + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -6539,9 +6524,10 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (104.5 cycles, 12% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 13 pixel tiles + 13-pixel tail, 1
- *       channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 13-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -6550,7 +6536,6 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m7_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -8364,35 +8349,32 @@ static void Pw_m7_S2_14x2(const float *restrict in, float *restrict out, const f
 void mixed_m7_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 8 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[24 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n + 320;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 64 * g + 320;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 2; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[16 * s + j + 16] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 2; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -8425,9 +8407,9 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 15x13x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -8439,10 +8421,10 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (104.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 13-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles +
+ *       13-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -8452,7 +8434,6 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9547,21 +9528,18 @@ static void Pw_m8_S2_14x16(const float *restrict in, float *restrict out, const 
 void mixed_m8_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 144;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 144;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -9596,10 +9574,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (104.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 13-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles +
+ *       13-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -9930,14 +9908,12 @@ static void Pw_m9_14x16(const float *restrict in, float *restrict out, const flo
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -9965,9 +9941,9 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x5 -> 13x9x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -9979,7 +9955,6 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m10_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         {
@@ -10275,12 +10250,11 @@ static void Dw_m10_16c8p(const float *restrict in, float *restrict out, const fl
 void mixed_m10_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -10308,9 +10282,9 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 7x7 -> 5x3x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 363
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 16
@@ -10322,7 +10296,6 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m11_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
     {
         const int vy = 0;
@@ -11499,12 +11472,11 @@ static void Dw_m11_16c8p(const float *restrict in, float *restrict out, const fl
 void mixed_m11_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -11535,9 +11507,9 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 3x3x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 207
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -11548,15 +11520,15 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (5.0 cycles, 90% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 5x3x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -11571,7 +11543,6 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -12241,7 +12212,6 @@ static void Pw_m12_S2_9x16(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_m12_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -12434,28 +12404,24 @@ static void Up_m12_S3_16c8p(const float *restrict in, float *restrict out, const
 void mixed_m12_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 25; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 400;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct + 656;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 656;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->up_w[16 * k + o0 + j];
         }
@@ -12467,8 +12433,8 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 400,   /* stage 2's packed weights */
-        S3_W = 656,   /* stage 3's packed weights */
+        S2_W = 400,     /* stage 2's packed weights */
+        S3_W = 656,     /* stage 3's packed weights */
     };
     Dw_m12_S1_16c8p(in, scratch, packed);
     Pw_m12_S2_9x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -12494,10 +12460,10 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (37.5 cycles, 81% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel
- *       tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer: all 6
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       6-pixel tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer:
+ *       all 6 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
@@ -13169,28 +13135,24 @@ static void Pw_m13_9x48(const float *restrict in, float *restrict out, const flo
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 816 * n;
-            const int o0 = 65 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1360 * g + 544 * n + 816;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 816;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }

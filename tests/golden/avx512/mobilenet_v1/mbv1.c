@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -39,7 +39,7 @@
  *       one with the fewest estimated cycles per input channel, tails included (25088.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
  *       tiles, 2 channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across the
  *       panels
  *
@@ -50,7 +50,6 @@
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -363,7 +362,6 @@ static void Dw_b1_R1N1_16c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b1_R2N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1002,7 +1000,6 @@ static void Dw_b1_R2N2_16c8p2r(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1892,17 +1889,16 @@ void mbv1_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 2112 * g + 1056 * n + 320;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 1056 * n + 320;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1913,9 +1909,9 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 3584,   /* floats of an input row */
-        IN_H = 112,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 3584,    /* floats of an input row */
+        IN_H = 112,       /* input rows */
     };
     Dw_b1_R1N1_16c8p(in, scratch, packed, 0);
     Pw_b1_P112_14x32(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -1944,9 +1940,9 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -1954,8 +1950,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 33 KiB of weights do not stay in L1 (more than 32 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 33 KiB of weights exceed the 32 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 64 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 64 inputs: 14x32 register tile (14 pixels
@@ -1963,7 +1959,7 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (12544.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 224 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 224 pixel
  *       tiles, 4 channel panels; blocks of 756 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
@@ -1976,7 +1972,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 54; vy += 2) {
         for (int vx = 0; vx < 48; vx += 8) {
@@ -3806,17 +3801,16 @@ void mbv1_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 8320 * g + 2080 * n + 640;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 2080 * n + 640;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -3849,9 +3843,9 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 56x56x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -3859,8 +3853,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 65 KiB of weights do not stay in L1 (more than 32 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 65 KiB of weights exceed the 32 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 128 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 128 inputs: 14x32 register tile (14
@@ -3868,7 +3862,7 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       14x1) the one with the fewest estimated cycles per input channel, tails included (12544.0
  *       cycles, 100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2
  *       and 4 cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast
- *       input fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 224
+ *       input within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 224
  *       pixel tiles, 4 channel panels; blocks of 378 pixels (189 KiB of input, kept in L2) outer,
  *       then panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
@@ -3881,7 +3875,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5709,17 +5702,16 @@ void mbv1_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 16512 * g + 4128 * n + 1280;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 4128 * n + 1280;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -5752,9 +5744,9 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -5762,8 +5754,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 129 KiB of weights do not stay in L1 (more than 32 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 129 KiB of weights exceed the 32 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 128 -> 256 channels
  *   tile: dense projection, 784 pixels x 256 outputs x 128 inputs: 14x32 register tile (14 pixels
@@ -5771,7 +5763,7 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (6272.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 8 channel panels; blocks of 378 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 8 input channels
@@ -5784,7 +5776,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b4_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 26; vy += 2) {
         for (int vx = 0; vx < 24; vx += 8) {
@@ -7368,17 +7359,16 @@ void mbv1_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 33024 * g + 4128 * n + 1280;
-            const int o0 = 256 * g + 32 * n;
+            float *restrict d = packed + 4128 * n + 1280;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -7411,9 +7401,9 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 28x28x256
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -7429,7 +7419,7 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (6272.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 8 channel panels; blocks of 182 pixels (182 KiB of input, kept in L2) outer, then
  *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -7442,7 +7432,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b5_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9038,17 +9027,16 @@ void mbv1_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 65792 * g + 8224 * n + 2560;
-            const int o0 = 256 * g + 32 * n;
+            float *restrict d = packed + 8224 * n + 2560;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -9081,9 +9069,9 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x256
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       256: 16 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 256: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -9099,7 +9087,7 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; one block of all 196 pixels (196 KiB of input) outer, then
  *       panels (33 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -9112,7 +9100,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b6_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         {
@@ -10538,17 +10525,16 @@ void mbv1_b6_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 131584 * g + 8224 * n + 2560;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 8224 * n + 2560;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -10581,9 +10567,9 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -10599,7 +10585,7 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; blocks of 84 pixels (168 KiB of input, kept in L2) outer, then
  *       panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -10612,7 +10598,6 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b7_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -12327,17 +12312,16 @@ void mbv1_b7_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -12370,9 +12354,9 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12388,7 +12372,7 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; blocks of 84 pixels (168 KiB of input, kept in L2) outer, then
  *       panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -12401,7 +12385,6 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b8_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -14116,17 +14099,16 @@ void mbv1_b8_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -14159,9 +14141,9 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -14177,7 +14159,7 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; blocks of 84 pixels (168 KiB of input, kept in L2) outer, then
  *       panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -14190,7 +14172,6 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b9_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -15905,17 +15886,16 @@ void mbv1_b9_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -15948,9 +15928,9 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -15966,7 +15946,7 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; blocks of 84 pixels (168 KiB of input, kept in L2) outer, then
  *       panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -15979,7 +15959,6 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b10_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -17694,17 +17673,16 @@ void mbv1_b10_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -17737,9 +17715,9 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -17755,7 +17733,7 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 16 channel panels; blocks of 84 pixels (168 KiB of input, kept in L2) outer, then
  *       panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -17768,7 +17746,6 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b11_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -19483,17 +19460,16 @@ void mbv1_b11_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 262656 * g + 16416 * n + 5120;
-            const int o0 = 512 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -19526,9 +19502,9 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x512
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       512: 32 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 512: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -19542,11 +19518,11 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *       one with the fewest estimated cycles per input channel, tails included (1568.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 32 channel panels; one block of all 49 pixels (98 KiB of input) outer,
- *       then panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 32 channel panels; one block of all 49 pixels (98 KiB of input)
+ *       outer, then panels (65 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -19555,7 +19531,6 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 128 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -20315,17 +20290,16 @@ void mbv1_b12_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 525312 * g + 16416 * n + 5120;
-            const int o0 = 1024 * g + 32 * n;
+            float *restrict d = packed + 16416 * n + 5120;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -20358,9 +20332,9 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 7x7x1024
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1024: 64 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1024: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 196 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -20376,11 +20350,11 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *       14x1) the one with the fewest estimated cycles per input channel, tails included (1568.0
  *       cycles, 100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2
  *       and 4 cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast
- *       input fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
- *       tiles + 7-pixel tail, 32 channel panels; one block of all 49 pixels (196 KiB of input)
- *       outer, then panels (129 KiB of weights each, kept in L1/L2), then pixel tiles; each full
- *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
- *       channel (spread over the 3 tiles of a block); input pixels 1040 floats apart: the
+ *       input within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3
+ *       pixel tiles + 7-pixel tail, 32 channel panels; one block of all 49 pixels (196 KiB of
+ *       input) outer, then panels (129 KiB of weights each, kept in L1/L2), then pixel tiles;
+ *       each full tile prefetches into L2 its share of the next panel, one 64-byte line every 1
+ *       input channel (spread over the 3 tiles of a block); input pixels 1040 floats apart: the
  *       depthwise stage pads each pixel of the intermediate by 16 floats, since 1024-float rows
  *       would all share L1 sets
  *
@@ -20391,7 +20365,6 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_b13_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -21672,17 +21645,16 @@ void mbv1_b13_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1049600 * g + 32800 * n + 10240;
-            const int o0 = 1024 * g + 32 * n;
+            float *restrict d = packed + 32800 * n + 10240;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }

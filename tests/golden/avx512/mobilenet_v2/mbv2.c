@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -39,7 +39,7 @@
  *       one with the fewest estimated cycles per input channel, tails included (6720.0 cycles,
  *       93% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
  *       tiles, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
  *       panels
  *
@@ -50,7 +50,6 @@
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s1_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -363,7 +362,6 @@ static void Dw_s1_1_R1N1_16c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s1_1_R2N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1002,7 +1000,6 @@ static void Dw_s1_1_R2N2_16c8p2r(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s1_1_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1610,18 +1607,16 @@ void mbv2_s1_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 528 * g + 528 * n + 320;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1632,9 +1627,9 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1792,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
-        IN_ROW = 3584,   /* floats of an input row */
-        IN_H = 112,   /* input rows */
+        S2_W = 320,       /* stage 2's packed weights */
+        IN_ROW = 3584,    /* floats of an input row */
+        IN_H = 112,       /* input rows */
     };
     Dw_s1_1_R1N1_16c8p(in, scratch, packed, 0);
     Pw_s1_1_P112_14x16(scratch, out, packed + S2_W, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -1666,7 +1661,7 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (37632.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 896 pixel
  *       tiles, 3 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the
  *       panels
  *
@@ -1959,13 +1954,12 @@ static void Pw_e2_1_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1632 * g + 544 * n;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 544 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1995,9 +1989,9 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 56x56x96
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       96: 6 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 96: 6 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -2017,7 +2011,7 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 3136.0 cycles per input
  *       channel, pairs 2548.0 (92% of the FMA peak; the inputs repacked to a 6 KiB stack buffer
  *       per tile, 96 input channels padded to 96); accumulators (at most 28) + weight vectors + a
- *       broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 196 pixel tiles, 1 channel panel; one panel (19 KiB of weights): pixel tiles in
  *       order
  *
@@ -2028,7 +2022,6 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s2_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -2643,7 +2636,6 @@ static void Dw_s2_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -3005,7 +2997,6 @@ static void Dw_s2_1_R1N1_16c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_1_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -4076,7 +4067,7 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[96 * k + o0 + j];
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -4086,7 +4077,7 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 96 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 96 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 96 ? w->pw_w[96 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -4096,9 +4087,9 @@ void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 960,   /* stage 2's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
         IN_ROW = 10752,   /* floats of an input row */
-        IN_H = 112,   /* input rows */
+        IN_H = 112,       /* input rows */
     };
     for (int y = 0; y < 54; y += 2) {   /* bands of 2 rows */
         Dw_s2_1_R1N2_16c8p2r(in, scratch, packed, y);
@@ -4130,7 +4121,7 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (14112.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 348 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 348 pixel
  *       tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 15 KiB of weights stay in
  *       L1 across the panels
  *
@@ -4521,13 +4512,12 @@ static void Pw_e2_2_9x48(const float *restrict in, float *restrict out, const fl
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3600 * g + 1200 * n;
-            const int o0 = 144 * g + 48 * n;
+            float *restrict d = packed + 1200 * n;
+            const int o0 = 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -4557,9 +4547,9 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 56x56x144
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       144: 9 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 144: 9 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -4579,7 +4569,7 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 3136.0 cycles per input
  *       channel, pairs 2548.0 (92% of the FMA peak; the inputs repacked to a 9 KiB stack buffer
  *       per tile, 144 input channels padded to 144); accumulators (at most 28) + weight vectors +
- *       a broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       a broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 196 pixel tiles, 1 channel panel; one panel (28 KiB of weights): pixel tiles in
  *       order
  *
@@ -4590,7 +4580,6 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_2_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -4903,7 +4892,6 @@ static void Dw_s2_2_R1N1_16c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s2_2_R2N5_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; vy += 2) {
         {
@@ -5919,7 +5907,6 @@ static void Dw_s2_2_R2N5_16c8p2r(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s2_2_R2N4_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; vy += 2) {
         {
@@ -6555,7 +6542,6 @@ static void Dw_s2_2_R2N4_16c8p2r(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2_2_R3N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -8204,7 +8190,7 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[144 * k + o0 + j];
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -8214,7 +8200,7 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 144 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 144 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 144 ? w->pw_w[144 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -8224,9 +8210,9 @@ void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
-        IN_ROW = 8064,   /* floats of an input row */
-        IN_H = 56,   /* input rows */
+        S2_W = 1440,      /* stage 2's packed weights */
+        IN_ROW = 8064,    /* floats of an input row */
+        IN_H = 56,        /* input rows */
     };
     Dw_s2_2_R1N1_16c8p(in, scratch, packed, 0);
     Pw_s2_2_P56_16x24pairs(scratch, out, packed + S2_W, skip, in, 2 * IN_ROW, 3 * IN_ROW);
@@ -8259,7 +8245,7 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (14112.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 348 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 348 pixel
  *       tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 15 KiB of weights stay in
  *       L1 across the panels
  *
@@ -8650,13 +8636,12 @@ static void Pw_e3_1_9x48(const float *restrict in, float *restrict out, const fl
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3600 * g + 1200 * n;
-            const int o0 = 144 * g + 48 * n;
+            float *restrict d = packed + 1200 * n;
+            const int o0 = 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -8686,9 +8671,9 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x144
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       144: 9 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 144: 9 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -8707,7 +8692,7 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (784.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 1 channel panel; pixel tiles outer: all 19 KiB of weights stay in L1 across the
  *       panels
  *
@@ -8718,7 +8703,6 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s3_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -9205,7 +9189,6 @@ static void Dw_s3_1_R1N2_16c8p2r(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s3_1_R1N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -9503,7 +9486,6 @@ static void Dw_s3_1_R1N1_16c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s3_1_R2N1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -10231,18 +10213,16 @@ void mbv2_s3_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4640 * g + 4640 * n + 1440;
-            const int o0 = 32 * g + 32 * n;
+            float *restrict d = packed + 1440;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -10253,9 +10233,9 @@ void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
         IN_ROW = 8064,   /* floats of an input row */
-        IN_H = 56,   /* input rows */
+        IN_H = 56,       /* input rows */
     };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
         Dw_s3_1_R1N2_16c8p2r(in, scratch, packed, y);
@@ -10287,7 +10267,7 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (4704.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 6 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
  *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
  *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
@@ -10588,13 +10568,12 @@ static void Pw_e3_2_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 6336 * g + 1056 * n;
-            const int o0 = 192 * g + 32 * n;
+            float *restrict d = packed + 1056 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -10624,9 +10603,9 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       192: 12 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 192: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -10642,7 +10621,7 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (784.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 1 channel panel; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (25 KiB of weights each, kept in L1/L2), then pixel tiles
  *
@@ -10653,7 +10632,6 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s3_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12181,18 +12159,16 @@ void mbv2_s3_2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 6176 * g + 6176 * n + 1920;
-            const int o0 = 32 * g + 32 * n;
+            float *restrict d = packed + 1920;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -12227,7 +12203,7 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (4704.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 6 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
  *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
  *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
@@ -12528,13 +12504,12 @@ static void Pw_e3_3_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 6336 * g + 1056 * n;
-            const int o0 = 192 * g + 32 * n;
+            float *restrict d = packed + 1056 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -12564,9 +12539,9 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       192: 12 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 192: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -12582,7 +12557,7 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (784.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 1 channel panel; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (25 KiB of weights each, kept in L1/L2), then pixel tiles
  *
@@ -12593,7 +12568,6 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s3_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14121,18 +14095,16 @@ void mbv2_s3_3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 6176 * g + 6176 * n + 1920;
-            const int o0 = 32 * g + 32 * n;
+            float *restrict d = packed + 1920;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -14167,7 +14139,7 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (4704.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 6 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
  *       (5 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
  *       L2 its share of the next panel, one 64-byte line every 16 input channels (spread over the
@@ -14468,13 +14440,12 @@ static void Pw_e4_1_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 6336 * g + 1056 * n;
-            const int o0 = 192 * g + 32 * n;
+            float *restrict d = packed + 1056 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -14504,9 +14475,9 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x192
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       192: 12 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 192: 12 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -14522,7 +14493,7 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (392.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 2 channel panels; one block of all 196 pixels (147 KiB of input) outer, then
  *       panels (25 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -14535,7 +14506,6 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s4_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         {
@@ -15905,17 +15875,16 @@ void mbv2_s4_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 12352 * g + 6176 * n + 1920;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 6176 * n + 1920;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -15951,7 +15920,7 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (2352.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 12 channel panels; one block of all 196 pixels (49 KiB of input) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -16252,13 +16221,12 @@ static void Pw_e4_2_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 24960 * g + 2080 * n;
-            const int o0 = 384 * g + 32 * n;
+            float *restrict d = packed + 2080 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -16288,9 +16256,9 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       384: 24 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 384: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -16306,7 +16274,7 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (392.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 2 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
  *       panels (49 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -16319,7 +16287,6 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s4_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -17723,17 +17690,16 @@ void mbv2_s4_2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 12320 * n + 3840;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -17768,7 +17734,7 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (2352.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 12 channel panels; one block of all 196 pixels (49 KiB of input) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -18069,13 +18035,12 @@ static void Pw_e4_3_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 24960 * g + 2080 * n;
-            const int o0 = 384 * g + 32 * n;
+            float *restrict d = packed + 2080 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -18105,9 +18070,9 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       384: 24 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 384: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -18123,7 +18088,7 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (392.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 2 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
  *       panels (49 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -18136,7 +18101,6 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s4_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -19540,17 +19504,16 @@ void mbv2_s4_3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 12320 * n + 3840;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -19585,7 +19548,7 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (2352.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 12 channel panels; one block of all 196 pixels (49 KiB of input) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -19886,13 +19849,12 @@ static void Pw_e4_4_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 24960 * g + 2080 * n;
-            const int o0 = 384 * g + 32 * n;
+            float *restrict d = packed + 2080 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -19922,9 +19884,9 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       384: 24 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 384: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -19940,7 +19902,7 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (392.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 2 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
  *       panels (49 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -19953,7 +19915,6 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s4_4_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -21357,17 +21318,16 @@ void mbv2_s4_4_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 24640 * g + 12320 * n + 3840;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 12320 * n + 3840;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -21402,7 +21362,7 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (2352.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 12 channel panels; one block of all 196 pixels (49 KiB of input) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -21703,13 +21663,12 @@ static void Pw_e5_1_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 24960 * g + 2080 * n;
-            const int o0 = 384 * g + 32 * n;
+            float *restrict d = packed + 2080 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -21739,9 +21698,9 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       384: 24 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 384: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -21757,7 +21716,7 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (588.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 3 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
  *       panels (49 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -21770,7 +21729,6 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s5_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 8) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -23146,17 +23104,16 @@ void mbv2_s5_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 36960 * g + 12320 * n + 3840;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 12320 * n + 3840;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -23192,7 +23149,7 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (3528.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 18 channel panels; one block of all 196 pixels (74 KiB of input) outer, then
  *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -23493,13 +23450,12 @@ static void Pw_e5_2_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 55872 * g + 3104 * n;
-            const int o0 = 576 * g + 32 * n;
+            float *restrict d = packed + 3104 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -23529,9 +23485,9 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       576: 36 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 576: 36 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -23547,7 +23503,7 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (588.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 3 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (73 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -23560,7 +23516,6 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s5_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -25219,17 +25174,16 @@ void mbv2_s5_2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 55392 * g + 18464 * n + 5760;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 18464 * n + 5760;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -25264,7 +25218,7 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (3528.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 18 channel panels; one block of all 196 pixels (74 KiB of input) outer, then
  *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -25565,13 +25519,12 @@ static void Pw_e5_3_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 55872 * g + 3104 * n;
-            const int o0 = 576 * g + 32 * n;
+            float *restrict d = packed + 3104 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -25601,9 +25554,9 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       576: 36 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 576: 36 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -25619,7 +25572,7 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (588.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 3 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
  *       panels (73 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 2 input channels
@@ -25632,7 +25585,6 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s5_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -27291,17 +27243,16 @@ void mbv2_s5_3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 55392 * g + 18464 * n + 5760;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 18464 * n + 5760;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -27336,7 +27287,7 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (3528.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 18 channel panels; one block of all 196 pixels (74 KiB of input) outer, then
  *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 4 input channels
@@ -27637,13 +27588,12 @@ static void Pw_e6_1_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 55872 * g + 3104 * n;
-            const int o0 = 576 * g + 32 * n;
+            float *restrict d = packed + 3104 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -27673,9 +27623,9 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x576
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       576: 36 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 576: 36 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -27689,11 +27639,11 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (245.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 5 channel panels; one block of all 49 pixels (111 KiB of input) outer,
- *       then panels (73 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 5 channel panels; one block of all 49 pixels (111 KiB of input)
+ *       outer, then panels (73 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -27702,7 +27652,6 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s6_1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 9) {   /* blocks of 144 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -28378,17 +28327,16 @@ void mbv2_s6_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 92320 * g + 18464 * n + 5760;
-            const int o0 = 160 * g + 32 * n;
+            float *restrict d = packed + 18464 * n + 5760;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -28424,11 +28372,11 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (1470.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input) outer,
- *       then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input)
+ *       outer, then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -28865,13 +28813,12 @@ static void Pw_e6_2_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 154560 * g + 5152 * n;
-            const int o0 = 960 * g + 32 * n;
+            float *restrict d = packed + 5152 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -28901,9 +28848,9 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       960: 60 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 960: 60 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -28919,11 +28866,11 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (245.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 5 channel panels; one block of all 49 pixels (184 KiB of input) outer,
- *       then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 5 channel panels; one block of all 49 pixels (184 KiB of input)
+ *       outer, then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -28932,7 +28879,6 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s6_2_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -30171,17 +30117,16 @@ void mbv2_s6_2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 153760 * g + 30752 * n + 9600;
-            const int o0 = 160 * g + 32 * n;
+            float *restrict d = packed + 30752 * n + 9600;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -30216,11 +30161,11 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (1470.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input) outer,
- *       then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input)
+ *       outer, then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -30657,13 +30602,12 @@ static void Pw_e6_3_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 154560 * g + 5152 * n;
-            const int o0 = 960 * g + 32 * n;
+            float *restrict d = packed + 5152 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -30693,9 +30637,9 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       960: 60 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 960: 60 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -30711,11 +30655,11 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (245.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 5 channel panels; one block of all 49 pixels (184 KiB of input) outer,
- *       then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 5 channel panels; one block of all 49 pixels (184 KiB of input)
+ *       outer, then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -30724,7 +30668,6 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s6_3_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -31963,17 +31906,16 @@ void mbv2_s6_3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 153760 * g + 30752 * n + 9600;
-            const int o0 = 160 * g + 32 * n;
+            float *restrict d = packed + 30752 * n + 9600;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -32008,11 +31950,11 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (1470.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input) outer,
- *       then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 30 channel panels; one block of all 49 pixels (31 KiB of input)
+ *       outer, then panels (21 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -32449,13 +32391,12 @@ static void Pw_e7_1_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 30; ++n) {
-            float *restrict d = packed + 154560 * g + 5152 * n;
-            const int o0 = 960 * g + 32 * n;
+            float *restrict d = packed + 5152 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -32485,9 +32426,9 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       960: 60 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 960: 60 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -32503,11 +32444,11 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (490.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 10 channel panels; one block of all 49 pixels (184 KiB of input) outer,
- *       then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 10 channel panels; one block of all 49 pixels (184 KiB of input)
+ *       outer, then panels (121 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -32516,7 +32457,6 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_s7_1_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 60; cb += 15) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -33713,17 +33653,16 @@ void mbv2_s7_1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 307520 * g + 30752 * n + 9600;
-            const int o0 = 320 * g + 32 * n;
+            float *restrict d = packed + 30752 * n + 9600;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -33759,11 +33698,11 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (1960.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 7-pixel tail, 40 channel panels; one block of all 49 pixels (62 KiB of input) outer,
- *       then panels (41 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
- *       prefetches into L2 its share of the next panel, one 64-byte line every 1 input channel
- *       (spread over the 3 tiles of a block)
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 7-pixel tail, 40 channel panels; one block of all 49 pixels (62 KiB of input)
+ *       outer, then panels (41 KiB of weights each, kept in L1/L2), then pixel tiles; each full
+ *       tile prefetches into L2 its share of the next panel, one 64-byte line every 1 input
+ *       channel (spread over the 3 tiles of a block)
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
@@ -34200,13 +34139,12 @@ static void Pw_head_14x32(const float *restrict in, float *restrict out, const f
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 410880 * g + 10272 * n;
-            const int o0 = 1280 * g + 32 * n;
+            float *restrict d = packed + 10272 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[320 * o0 + 320 * j + s];
             }
         }
     }

@@ -20,8 +20,8 @@
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -57,17 +57,14 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -99,9 +96,9 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 19% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
@@ -154,17 +151,14 @@ static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[j + 16] = w->pw_w[o0 + j];
+                for (int j = 8; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -196,10 +190,10 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (26.5 cycles, 23% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
@@ -422,16 +416,14 @@ static void Pw_c3_4_14x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j + 16] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -463,9 +455,9 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 16% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
@@ -526,16 +518,14 @@ static void Pw_c4_5_4x5(const float *restrict in, float *restrict out, const flo
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -567,9 +557,9 @@ static void Run_c4_5(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 12% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [3][5], pw_b [3]
@@ -639,16 +629,14 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -680,9 +668,9 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (5.0 cycles, 51% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
@@ -788,16 +776,14 @@ static void Pw_c7_9_9x9(const float *restrict in, float *restrict out, const flo
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -831,8 +817,8 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 11.5 cycles per input channel, pairs 11.0
  *       (36% of the FMA peak; the inputs repacked to a 1 KiB stack buffer per tile, 8 input
  *       channels padded to 16); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles,
- *       1 channel panel; one panel (2 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel
+ *       tiles, 1 channel panel; one panel (2 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -1045,7 +1031,7 @@ void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 8 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 8 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = k < 8 ? w->pw_w[8 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -1076,10 +1062,10 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 29% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
@@ -1249,16 +1235,14 @@ static void Pw_c9_7_14x7(const float *restrict in, float *restrict out, const fl
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n;
-            const int o0 = 7 * g + 7 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 7; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 7; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 7; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 7; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
+                for (int j = 7; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1290,9 +1274,9 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (7.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
@@ -1443,14 +1427,12 @@ static void Pw_c15_16_14x16(const float *restrict in, float *restrict out, const
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -1482,8 +1464,8 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (13.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -1705,16 +1687,14 @@ static void Pw_c16_17_13x17(const float *restrict in, float *restrict out, const
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -1746,9 +1726,9 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (7.0 cycles, 87% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
@@ -1890,16 +1870,14 @@ static void Pw_c17_15_13x15(const float *restrict in, float *restrict out, const
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 288 * g + 288 * n;
-            const int o0 = 15 * g + 15 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[17 * o0 + 17 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -1931,9 +1909,9 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (121.5 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 6 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 6 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
@@ -2148,16 +2126,14 @@ static void Pw_c31_33_9x33(const float *restrict in, float *restrict out, const 
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1536 * g + 1536 * n;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[31 * o0 + 31 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -2189,8 +2165,8 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (28.0 cycles, 100%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -2426,14 +2402,12 @@ static void Pw_c32_32_14x32(const float *restrict in, float *restrict out, const
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1056 * g + 1056 * n;
-            const int o0 = 32 * g + 32 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -2465,8 +2439,8 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (29.0 cycles, 97%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
  *       5-pixel tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across
  *       the panels
  *
@@ -2759,16 +2733,14 @@ static void Pw_c33_31_12x31(const float *restrict in, float *restrict out, const
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1088 * g + 1088 * n;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[33 * o0 + 33 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -2800,9 +2772,9 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (40.5 cycles, 98% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 10 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 10 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
@@ -3017,16 +2989,14 @@ static void Pw_c48_47_9x47(const float *restrict in, float *restrict out, const 
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2352 * g + 2352 * n;
-            const int o0 = 47 * g + 47 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 47; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 47; d[j] = 0.0f; }
+            d[47] = 0.0f;
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 47; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 48 + s];
-                { const int j = 47; d[48 * s + 48 + j] = 0.0f; }
+                for (int j = 0; j < 47; ++j) d[48 * s + j + 48] = w->pw_w[48 * o0 + 48 * j + s];
+                d[48 * s + 95] = 0.0f;
             }
         }
     }
@@ -3058,8 +3028,8 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (30.0 cycles, 77%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
  *       5-pixel tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer:
  *       all 12 KiB of weights stay in L1 across the panels
  *
@@ -3566,28 +3536,24 @@ static void Pw_c47_49_10x32(const float *restrict in, float *restrict out, const
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3072 * g + 1536 * n;
-            const int o0 = 49 * g + 32 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[47 * o0 + 47 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3072 * g + 1536 * n + 1536;
-            const int o0 = 49 * g + 17 * n + 32;
+            float *restrict d = packed + 1536;
+            const int o0 = 32;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 47 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[47 * o0 + 47 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -3619,10 +3585,10 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (490.0 cycles, 81% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles + 7-pixel
- *       tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer: all 21
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles +
+ *       7-pixel tail, 1 channel panel + 17-channel tail (masked vector code); pixel tiles outer:
+ *       all 21 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
@@ -4254,28 +4220,24 @@ static void Pw_c64_65_9x48(const float *restrict in, float *restrict out, const 
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 3120 * n;
-            const int o0 = 65 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 2080 * n + 3120;
-            const int o0 = 65 * g + 17 * n + 48;
+            float *restrict d = packed + 3120;
+            const int o0 = 48;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -4308,9 +4270,9 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  *       one with the fewest estimated cycles per input channel, tails included (442.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 15 pixel tiles
- *       + 11-pixel tail, 2 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1
- *       across the panels
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 15 pixel
+ *       tiles + 11-pixel tail, 2 channel panels; pixel tiles outer: all 17 KiB of weights stay in
+ *       L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
@@ -4721,13 +4683,12 @@ static void Pw_c65_64_14x32(const float *restrict in, float *restrict out, const
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 4224 * g + 2112 * n;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 2112 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
@@ -4760,8 +4721,9 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  *       one with the fewest estimated cycles per input channel, tails included (126.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles,
- *       3 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles, 3 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
@@ -4996,13 +4958,12 @@ static void Pw_c16_96_14x32(const float *restrict in, float *restrict out, const
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 1632 * g + 544 * n;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 544 * n;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -5034,10 +4995,10 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (85.0 cycles, 99% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 19 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 19 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
@@ -5306,14 +5267,12 @@ static void Pw_c96_48_9x48(const float *restrict in, float *restrict out, const 
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4656 * g + 4656 * n;
-            const int o0 = 48 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -5345,10 +5304,10 @@ static void Run_c96_48(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (124.0 cycles, 6% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles + 1-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
+ *       1-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1][17], pw_b [1]
@@ -5517,16 +5476,14 @@ static void Pw_c17_1_14x1(const float *restrict in, float *restrict out, const f
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 288 * g + 288 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 17 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16 * s + 16] = w->pw_w[17 * o0 + s];
+                for (int j = 1; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -5558,9 +5515,9 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (216.0 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
@@ -5776,17 +5733,14 @@ static void Pw_c1_33_9x33(const float *restrict in, float *restrict out, const f
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[j + 48] = w->pw_w[o0 + j];
+                for (int j = 33; j < 48; ++j) d[j + 48] = 0.0f;
             }
         }
     }
@@ -5818,8 +5772,8 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (25.0 cycles, 75%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
  *       11-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
  *       the panels
  *
@@ -6233,16 +6187,14 @@ static void Pw_cdef_14x24(const float *restrict in, float *restrict out, const f
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 800 * g + 800 * n;
-            const int o0 = 24 * g + 24 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 24; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 24; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 24; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 24; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 24; ++j) d[32 * s + j + 32] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 24; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -6274,10 +6226,10 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (21.0 cycles, 53% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][9], pw_b [17]
@@ -6630,13 +6582,11 @@ static void Pw_nobias_14x17(const float *restrict in, float *restrict out, const
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 288 * g + 288 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 17; ++j) d[32 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
                 for (int j = 17; j < 32; ++j) d[32 * s + j] = 0.0f;
             }
         }
@@ -6669,9 +6619,9 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (7.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
@@ -6836,14 +6786,12 @@ static void Pw_a_relu_14x16(const float *restrict in, float *restrict out, const
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -6875,9 +6823,9 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (7.5 cycles, 53% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
@@ -7056,16 +7004,14 @@ static void Pw_a_r6_14x9(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -7097,9 +7043,9 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (9.0 cycles, 97% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
@@ -7296,16 +7242,14 @@ static void Pw_a_mm_9x31(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -7339,8 +7283,8 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 11.5 cycles per input channel, pairs 5.6
  *       (67% of the FMA peak; the inputs repacked to a 2 KiB stack buffer per tile, 31 input
  *       channels padded to 32); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles,
- *       1 channel panel; one panel (2 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel
+ *       tiles, 1 channel panel; one panel (2 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][31], pw_b [8]
@@ -7613,7 +7557,7 @@ void pw_dense_a_max_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 31 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 31 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 31 ? w->pw_w[31 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -7644,10 +7588,10 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 43% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       6-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -7882,16 +7826,14 @@ static void Pw_res8_14x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -7923,8 +7865,8 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (63.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
  *       7-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across
  *       the panels
  *
@@ -8361,16 +8303,14 @@ static void Pw_res17_14x17(const float *restrict in, float *restrict out, const 
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 576 * g + 576 * n;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -8404,8 +8344,8 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 99.0 cycles per input channel, pairs 82.2
  *       (90% of the FMA peak; the inputs repacked to a 3 KiB stack buffer per tile, 48 input
  *       channels padded to 48); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles
- *       + 3-pixel tail, 1 channel panel; one panel (10 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel
+ *       tiles + 3-pixel tail, 1 channel panel; one panel (10 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
@@ -8861,7 +8801,7 @@ void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = k < 48 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 48 + k] : 0.0f;
+            for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = k < 48 ? w->pw_w[48 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -8894,7 +8834,7 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  *       tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 294.0 cycles per input
  *       channel, pairs 257.3 (95% of the FMA peak; the inputs repacked to a 3 KiB stack buffer
  *       per tile, 64 input channels padded to 64); accumulators (at most 28) + weight vectors + a
- *       broadcast input fit the 32 zmm registers; each weight vector feeds one FMA per pixel
+ *       broadcast input within the 32 zmm registers; each weight vector feeds one FMA per pixel
  *       row); 19 pixel tiles + 6-pixel tail, 1 channel panel; one panel (21 KiB of weights):
  *       pixel tiles in order
  *
@@ -9363,7 +9303,7 @@ void pw_dense_pair40_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 80; ++j) d[80 * s + 80 + j] = k < 64 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 64 + k] : 0.0f;
+            for (int j = 0; j < 80; ++j) d[80 * s + j + 80] = k < 64 ? w->pw_w[64 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -9396,8 +9336,8 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 124.0 cycles per input channel, pairs
  *       97.3 (58% of the FMA peak; the inputs repacked to a 3 KiB stack buffer per tile, 40 input
  *       channels padded to 48); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel tiles
- *       + 1-pixel tail, 1 channel panel; one panel (3 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       tiles + 1-pixel tail, 1 channel panel; one panel (3 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][40], pw_b [8]
@@ -9692,7 +9632,7 @@ void pw_dense_pair8_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 40 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 40 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j] = k < 40 ? w->pw_w[40 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -9723,9 +9663,9 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 26% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][33], pw_b [33]
@@ -9780,13 +9720,11 @@ static void Pw_res33_1x33(const float *restrict in, float *restrict out, const f
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1584 * g + 1584 * n;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
                 for (int j = 33; j < 48; ++j) d[48 * s + j] = 0.0f;
             }
         }

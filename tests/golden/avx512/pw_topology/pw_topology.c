@@ -21,9 +21,9 @@
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (26.5 cycles, 23% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel tail, 1 channel panel; pixel
- *       tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -249,14 +249,13 @@ void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 144 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -289,9 +288,10 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (43.5 cycles, 93% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
@@ -553,12 +553,11 @@ void pw_topology_g4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 144 * g;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -591,9 +590,9 @@ static void Run_g4(const float *in, const float *skip, float *out, const float *
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (11.5 cycles, 12% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel
- *       tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [12][9], pw_b [12]
@@ -781,14 +780,13 @@ void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 160 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 9 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[9 * o0 + 9 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -821,9 +819,9 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (7.0 cycles, 64% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel; pixel
- *       tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][3], pw_b [33]
@@ -969,11 +967,10 @@ void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 48 * g + 48 * n;
-            const int o0 = 11 * g + 11 * n;
+            float *restrict d = packed + 48 * g;
+            const int o0 = 11 * g;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 11; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 11; ++j) d[16 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
                 for (int j = 11; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -1007,9 +1004,10 @@ static void Run_g3(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (94.0 cycles, 6% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 12 pixel tiles + 1-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 12 pixel tiles + 1-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][1], pw_b [17]
@@ -1183,15 +1181,13 @@ void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 32 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -1224,9 +1220,9 @@ static void Run_gcin(const float *in, const float *skip, float *out, const float
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (11.5 cycles, 12% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail, 1 channel panel; pixel
- *       tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 1 pixel tiles + 1-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][1], pw_b [24]
@@ -1401,15 +1397,13 @@ void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 32 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[j + 16] = w->pw_w[o0 + j];
+                for (int j = 3; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -1442,9 +1436,9 @@ static void Run_gcin3(const float *in, const float *skip, float *out, const floa
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (11.5 cycles, 4% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][1], pw_b [16]
@@ -1676,15 +1670,13 @@ void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 32 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -1717,9 +1709,9 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (4.0 cycles, 26% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel; pixel
- *       tiles outer: all 13 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
@@ -1770,14 +1762,13 @@ void pw_topology_g2px_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 1584 * g + 1584 * n;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 1584 * g;
+            const int o0 = 33 * g;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 32 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[32 * o0 + 32 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -1867,9 +1858,9 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1878,15 +1869,15 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1908,8 +1899,8 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1918,11 +1909,11 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1932,13 +1923,12 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 144 * g + 24 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -2012,9 +2002,9 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2023,15 +2013,15 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -2063,13 +2053,12 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 64 * g + 32 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 32 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
@@ -2162,14 +2151,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2178,15 +2166,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2204,14 +2192,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2220,15 +2207,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -2244,12 +2231,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2258,7 +2244,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2272,12 +2258,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2286,7 +2271,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
     }
@@ -2296,27 +2281,22 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 62 * g + 8 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 62 * g + 6 * n + 56;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 56;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -2350,8 +2330,8 @@ static void Run_t1one(const float *in, const float *skip, float *out, const floa
  *       this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (5.0 cycles, 28% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -2471,14 +2451,13 @@ void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 64 * g;
+            const int o0 = 5 * g;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + j + 16] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -2512,9 +2491,9 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (4.0 cycles, 7% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel; pixel tiles outer:
- *       all 3 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel; pixel tiles
+ *       outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
@@ -2548,16 +2527,14 @@ static void Pw_t1full_1x9(const float *restrict in, float *restrict out, const f
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[33 * o0 + 33 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -2655,9 +2632,9 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2666,15 +2643,15 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2706,13 +2683,12 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 512 * g + 64 * n;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 64 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -2793,9 +2769,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2806,21 +2782,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2842,9 +2818,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2855,21 +2831,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -2879,25 +2855,22 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 135 * g + 36 * n;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 135 * g + 27 * n + 108;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 108;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -2931,9 +2904,10 @@ static void Run_t2res(const float *in, const float *skip, float *out, const floa
  *       of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (34.5 cycles, 46% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail,
- *       1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -3183,14 +3157,13 @@ void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 400 * g + 400 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 400 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -3274,9 +3247,9 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3285,15 +3258,15 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3305,42 +3278,36 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 32] * vk[0];
+                    vacc2[0] += in[ib + k + 64] * vk[0];
+                    vacc3[0] += in[ib + k + 96] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -3371,21 +3338,18 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -3395,23 +3359,20 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 102 * g + 24 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 102 * g + 6 * n + 96;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 96;
+            const int o0 = 16;
             for (int s = 0; s < 6; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
+                d[s] = w->pw_w[6 * o0 + s];
             }
         }
     }
@@ -3445,9 +3406,10 @@ static void Run_t2odd(const float *in, const float *skip, float *out, const floa
  *       of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (19.0 cycles, 35% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 7-pixel tail,
- *       1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 13 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][24], pw_b [48]
@@ -3688,14 +3650,13 @@ void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 400 * g + 400 * n;
-            const int o0 = 6 * g + 6 * n;
+            float *restrict d = packed + 400 * g;
+            const int o0 = 6 * g;
             for (int j = 0; j < 6; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 6; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 6; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 24 + s];
-                for (int j = 6; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 6; ++j) d[16 * s + j + 16] = w->pw_w[24 * o0 + 24 * j + s];
+                for (int j = 6; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -3729,8 +3690,8 @@ static void Run_t3a(const float *in, const float *skip, float *out, const float 
  *       this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (5.0 cycles, 17% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -3873,14 +3834,13 @@ void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 9; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 176 * g + 176 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 176 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 10 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[10 * o0 + 10 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -4004,13 +3964,12 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 336 * g + 28 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -4044,10 +4003,10 @@ static void Run_t3c(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (30.0 cycles, 63% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 6-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
+ *       6-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][4], pw_b [20]
@@ -4361,16 +4320,14 @@ static void Pw_t3one_12x20(const float *restrict in, float *restrict out, const 
 void pw_topology_t3one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 160 * g + 160 * n;
-            const int o0 = 20 * g + 20 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 20; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 20; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 20; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 20; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 20; ++j) d[32 * s + j + 32] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 20; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -4404,9 +4361,10 @@ static void Run_t3one(const float *in, const float *skip, float *out, const floa
  *       of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the
  *       fewest estimated cycles per input channel, tails included (11.5 cycles, 23% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail,
- *       1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][12], pw_b [16]
@@ -4644,14 +4602,13 @@ void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 208 * g + 208 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 208 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 12 + s];
-                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j + 16] = w->pw_w[12 * o0 + 12 * j + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -4685,10 +4642,10 @@ static void Run_t4(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (5.0 cycles, 11% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; one block of all 9 pixels (9 KiB of input) outer, then panels (2 KiB of weights
- *       each, kept in L1/L2), then pixel tiles
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; one block of all 9 pixels (9 KiB of input) outer, then panels (2 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
@@ -4827,14 +4784,13 @@ void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 24; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 272 * g;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 2; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 2; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 2; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 2; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 2; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }

@@ -18,9 +18,10 @@
  *
  * stage 1: depthwise 3x3 -> 16x16x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -32,10 +33,10 @@
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (139.0 cycles, 92% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles + 4-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles +
+ *       4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -44,7 +45,6 @@
 /* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_mb_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1271,25 +1271,22 @@ static void Pw_mb_S2_14x16(const float *restrict in, float *restrict out, const 
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -1322,9 +1319,10 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x4x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -1336,10 +1334,10 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 35% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
@@ -1348,7 +1346,6 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1907,27 +1904,24 @@ static void Pw_s2odd_S2_14x8(const float *restrict in, float *restrict out, cons
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 3 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[3 * o0 + 3 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1960,9 +1954,10 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 7x8x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 17
@@ -1974,10 +1969,10 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (85.0 cycles, 68% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 6 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
@@ -1986,7 +1981,6 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_s2odd2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3278,36 +3272,32 @@ static void Pw_s2odd2_S2_9x33(const float *restrict in, float *restrict out, con
 void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 864 * g + 864 * n + 320;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -3340,9 +3330,9 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 5x5 -> 5x5x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -3354,10 +3344,10 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (13.5 cycles, 87% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
@@ -3366,7 +3356,6 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_k5s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -4413,25 +4402,22 @@ static void Pw_k5s2_S2_14x15(const float *restrict in, float *restrict out, cons
 void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 416;
-            const int o0 = 15 * g + 15 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 15; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 15; d[j] = 0.0f; }
+            d[15] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 15; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 15; d[16 * s + 16 + j] = 0.0f; }
+                for (int j = 0; j < 15; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                d[16 * s + 31] = 0.0f;
             }
         }
     }
@@ -4464,9 +4450,10 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -4478,10 +4465,10 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (25.0 cycles, 97% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
@@ -4490,7 +4477,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_s3_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -5189,27 +5175,24 @@ static void Pw_s3_S2_14x31(const float *restrict in, float *restrict out, const 
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 320 * g + 320 * n + 160;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 9 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[9 * o0 + 9 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -5242,9 +5225,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 1x7 -> 7x9x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 4
@@ -5256,10 +5240,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (34.0 cycles, 29% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][4], dw_b [4]
@@ -5268,7 +5252,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k1x7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -5773,27 +5756,24 @@ static void Pw_k1x7_S2_14x5(const float *restrict in, float *restrict out, const
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 128;
-            const int o0 = 5 * g + 5 * n;
+            float *restrict d = packed + 128;
+            const int o0 = 0;
             for (int j = 0; j < 5; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 5; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 5; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 5; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 5; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 5; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -5826,9 +5806,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 5x3 -> 8x8x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 185
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -5840,10 +5821,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (34.5 cycles, 52% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       8-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][7], dw_b [7]
@@ -5852,7 +5833,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_k5x3s21_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -6780,27 +6760,24 @@ static void Pw_k5x3s21_S2_14x9(const float *restrict in, float *restrict out, co
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 256 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 256;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 256;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -6833,9 +6810,9 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 13x13x32
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       32: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 32: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -6848,8 +6825,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *       one with the fewest estimated cycles per input channel, tails included (169.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles
- *       + 9-pixel tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel
+ *       tiles + 9-pixel tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1
  *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -6859,7 +6836,6 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_d2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7994,18 +7970,16 @@ void sep_basic_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1056 * g + 1056 * n + 320;
-            const int o0 = 32 * g + 32 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -8038,9 +8012,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x7x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -8052,9 +8027,9 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (30.0 cycles, 23% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
@@ -8063,7 +8038,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_d3s2_S1_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -8695,27 +8669,24 @@ static void Pw_d3s2_S2_14x4(const float *restrict in, float *restrict out, const
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 96 * g + 96 * n + 160;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5 + s];
-                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j + 16] = w->pw_w[5 * o0 + 5 * j + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -8748,9 +8719,10 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 4x4x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8762,10 +8734,10 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 70% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -8774,7 +8746,6 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_valid_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -9045,25 +9016,22 @@ static void Pw_valid_S2_14x16(const float *restrict in, float *restrict out, con
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -9096,9 +9064,9 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 4x4 -> 8x7x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 312
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -9110,8 +9078,8 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (56.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -9121,7 +9089,6 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_tab_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
@@ -10306,25 +10273,22 @@ static void Pw_tab_S2_14x17(const float *restrict in, float *restrict out, const
 void sep_basic_tab_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 544 * n + 272;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 272;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -10357,9 +10321,10 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 5x5 -> 9x7x15
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       15: 0 full tiles + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 15: 0 full tiles + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 15
@@ -10373,8 +10338,8 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 34.0 cycles per input channel, pairs 23.4
  *       (67% of the FMA peak; the inputs repacked to a 1 KiB stack buffer per tile, 15 input
  *       channels padded to 16); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles
- *       + 15-pixel tail, 1 channel panel; one panel (2 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel
+ *       tiles + 15-pixel tail, 1 channel panel; one panel (2 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][15], dw_b [15]
@@ -10383,7 +10348,6 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 15c8p, 15 channels x 8 pixels */
 static void Dw_int2_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -12877,14 +12841,13 @@ static void Pw_int2_S2_16x8pairs(const float *restrict in, float *restrict out, 
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 15-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
     {   /* pixel pairs (simd/pw_pair.c.in): lane j of a slot is output (j / 16) * 8 + (j % 16) / 2 */
@@ -12894,7 +12857,7 @@ void sep_basic_int2_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 15 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 15 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = k < 15 ? w->pw_w[15 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }
@@ -12927,9 +12890,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -12941,10 +12905,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (26.5 cycles, 46% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -12953,7 +12917,6 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_m2_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14063,27 +14026,24 @@ static void Pw_m2_S2_14x8(const float *restrict in, float *restrict out, const f
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -14117,9 +14077,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x15
  *   tile: 16 input channels (x multiplier 3 = 48 outputs, 3 vectors of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 5
@@ -14131,10 +14092,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (43.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
@@ -14143,7 +14104,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 15c8p, 15 channels x 8 pixels */
 static void Dw_m3_S1_15c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15487,25 +15447,22 @@ static void Pw_m3_S2_14x16(const float *restrict in, float *restrict out, const 
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 15 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[15 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[15 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -15539,9 +15496,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x9x4
  *   tile: 4 input channels (x multiplier 4 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -15553,10 +15511,10 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (41.5 cycles, 16% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][4], dw_b [4]
@@ -15565,7 +15523,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m4c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -16303,27 +16260,24 @@ static void Pw_m4c1_S2_14x3(const float *restrict in, float *restrict out, const
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 160;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 3; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 3; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 3; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 3; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -16357,9 +16311,9 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 2 input channels (x multiplier 8 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       2: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 2: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 2
@@ -16371,10 +16325,10 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (13.5 cycles, 6% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -16383,7 +16337,6 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m8_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17332,25 +17285,22 @@ static void Pw_m8_S2_14x1(const float *restrict in, float *restrict out, const f
 void sep_basic_m8_pack(const sg_weights *w, float *packed)
 {
     {   /* 2-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16 * s + 16] = w->pw_w[16 * o0 + s];
+                for (int j = 1; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -17384,9 +17334,9 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x32
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -17398,8 +17348,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (98.5 cycles, 97%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
  *       8-pixel tail, 1 channel panel + 16-channel tail (masked vector code); pixel tiles outer:
  *       all 7 KiB of weights stay in L1 across the panels
  *
@@ -17410,7 +17360,6 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_m2s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -18980,30 +18929,26 @@ void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1584 * g + 1056 * n + 320;
-            const int o0 = 48 * g + 32 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1584 * g + 528 * n + 1376;
-            const int o0 = 48 * g + 16 * n + 32;
+            float *restrict d = packed + 1376;
+            const int o0 = 32;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -19037,9 +18982,10 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 7x8x18
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 1 full tile + a generated 1-channel tail (masked loads and
+ *       stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -19051,8 +18997,8 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (56.0 cycles, 56%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles, 1
  *       channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -19062,7 +19008,6 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_mdef_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -20749,36 +20694,32 @@ static void Pw_mdef_S2_14x18(const float *restrict in, float *restrict out, cons
 void sep_basic_mdef_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[18 * k + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + j + 16] = w->dw_w[18 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 608 * g + 608 * n + 320;
-            const int o0 = 18 * g + 18 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 18; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 18; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 18; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 18 + s];
-                for (int j = 18; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 18; ++j) d[32 * s + j + 32] = w->pw_w[18 * o0 + 18 * j + s];
+                for (int j = 18; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -20811,9 +20752,9 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x1x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -20825,10 +20766,10 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (8.0 cycles, 25% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel + 1-channel tail (masked vector code); pixel tiles outer: all 21 KiB of weights
- *       stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel + 1-channel tail (masked vector code); pixel tiles outer: all 21 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -20837,7 +20778,6 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_px_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -20932,32 +20872,28 @@ void sep_basic_px_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 4160 * n + 640;
-            const int o0 = 65 * g + 64 * n;
+            float *restrict d = packed + 640;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5200 * g + 1040 * n + 4800;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4800;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16 * s + 16] = w->pw_w[64 * o0 + s];
+                for (int j = 1; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -20990,9 +20926,10 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 1x1x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 7
@@ -21004,8 +20941,8 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 7% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -21015,7 +20952,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c8p, 7 channels x 8 pixels */
 static void Dw_px_s2_S1_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -21068,27 +21004,24 @@ static void Pw_px_s2_S2_1x9(const float *restrict in, float *restrict out, const
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 416;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 7 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[7 * o0 + 7 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -21121,9 +21054,10 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -21135,9 +21069,9 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (5.0 cycles, 45% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
@@ -21146,7 +21080,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_big_k_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -21727,27 +21660,24 @@ static void Pw_big_k_S2_9x8(const float *restrict in, float *restrict out, const
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 800 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 800;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 800;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -21780,9 +21710,9 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 9x7x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -21794,8 +21724,8 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (63.0 cycles, 97%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
  *       7-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
  *       the panels
  *
@@ -21807,7 +21737,6 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_nobias_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -22751,22 +22680,19 @@ static void Pw_nobias_S2_14x31(const float *restrict in, float *restrict out, co
 void sep_basic_nobias_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 512 * g + 512 * n + 144;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 144;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[(o0 + j) * 16 + s];
-                { const int j = 31; d[32 * s + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
+                d[32 * s + 31] = 0.0f;
             }
         }
     }
@@ -22799,9 +22725,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 7x9x31
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -22813,8 +22740,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (63.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
  *       7-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
  *       the panels
  *
@@ -22825,7 +22752,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_acts_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -24388,36 +24314,32 @@ static void Pw_acts_S2_14x17(const float *restrict in, float *restrict out, cons
 void sep_basic_acts_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 160;
-        const int o0 = 15 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1024 * g + 1024 * n + 320;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 320;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 31 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[31 * o0 + 31 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -24450,9 +24372,10 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 13x1x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 100 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -24464,8 +24387,8 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (26.0 cycles, 100%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 2
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 2
  *       channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -24475,7 +24398,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_acts2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
     {
         const int vy = 0;
@@ -24948,28 +24870,26 @@ void sep_basic_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 2176 * g + 1088 * n + 480;
-            const int o0 = 64 * g + 32 * n;
+            float *restrict d = packed + 1088 * n + 480;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -32,10 +32,10 @@
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (43.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles +
+ *       11-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -44,7 +44,6 @@
 /* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_a1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -913,23 +912,20 @@ static void Pw_a1_S2_14x16(const float *restrict in, float *restrict out, const 
 void sep_residual_a1_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -963,9 +959,9 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -987,7 +983,6 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_a2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1649,9 +1644,9 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1661,18 +1656,18 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1705,22 +1700,20 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_a2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -1754,9 +1747,9 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x9x32
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 2 full tiles, no tail
  *   borders: borders staged through a zero-padded 13x13x16 copy of the input: unrolling every
  *       border class would take about 3488 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -1769,9 +1762,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (43.5 cycles, 47% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 11-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
@@ -1780,11 +1774,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_a3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+        for (int j = 0; j < 144; ++j) stage[208 * y + j + 448] = in[144 * y + j];
     }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -3187,19 +3180,18 @@ void sep_residual_a3_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 832;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 272 * g + 832;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -3210,7 +3202,7 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
+        S2_W = 832,        /* stage 2's packed weights */
     };
     Dw_a3_S1_16c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_a3_S2_14x8(scratch, out, packed + S2_W, skip);
@@ -3234,8 +3226,8 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (338.0 cycles, 80%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
  *       9-pixel tail, 1 channel panel + 19-channel tail (masked vector code); pixel tiles outer:
  *       all 5 KiB of weights stay in L1 across the panels
  *
@@ -4013,28 +4005,24 @@ static void Pw_b1_10x32(const float *restrict in, float *restrict out, const flo
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1152 * g + 576 * n;
-            const int o0 = 51 * g + 32 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1152 * g + 576 * n + 576;
-            const int o0 = 51 * g + 19 * n + 32;
+            float *restrict d = packed + 576;
+            const int o0 = 32;
             for (int j = 0; j < 19; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 19; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 19; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 19; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 19; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 19; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -4064,9 +4052,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x51
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       51: 3 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 51: 3 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 51
@@ -4078,8 +4067,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (169.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
  *       9-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across
  *       the panels
  *
@@ -4090,7 +4079,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6124,31 +6112,28 @@ void sep_residual_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[51 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 480;
-        const int o0 = 3 * ct + 48;
+        float *restrict d = packed + 480;
+        const int o0 = 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[51 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[51 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1664 * g + 1664 * n + 640;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 640;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 51 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[51 * o0 + 51 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -6182,10 +6167,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (253.5 cycles, 71% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles + 7-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 18 pixel tiles +
+ *       7-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
@@ -6655,16 +6640,14 @@ static void Pw_b3_9x34(const float *restrict in, float *restrict out, const floa
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 864 * g + 864 * n;
-            const int o0 = 34 * g + 34 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 34; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 34; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 34; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 34; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 34; ++j) d[48 * s + j + 48] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 34; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -6694,9 +6677,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 13x13x34
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       34: 2 full tiles + a generated 2-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 34: 2 full tiles + a generated 2-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 34
@@ -6708,8 +6692,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (169.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
  *       9-pixel tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across
  *       the panels
  *
@@ -6720,7 +6704,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b4_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8754,31 +8737,28 @@ void sep_residual_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 2; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[16 * k + 16 + j] = w->dw_w[34 * k + o0 + j];
-            for (int j = 2; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 2; ++j) d[16 * k + j + 16] = w->dw_w[34 * k + o0 + j];
+            for (int j = 2; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1120 * g + 1120 * n + 480;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 34 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[34 * o0 + 34 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -8810,9 +8790,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 13x13x17
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       17: 1 full tile + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 17: 1 full tile + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 17
@@ -8824,8 +8805,8 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (169.0 cycles, 53%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles +
  *       9-pixel tail, 1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across
  *       the panels
  *
@@ -8836,7 +8817,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_b5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -15344,36 +15324,32 @@ static void Pw_b5_S2_10x17(const float *restrict in, float *restrict out, const 
 void sep_residual_b5_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[17 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[17 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 576 * g + 576 * n + 832;
-            const int o0 = 17 * g + 17 * n;
+            float *restrict d = packed + 832;
+            const int o0 = 0;
             for (int j = 0; j < 17; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 17; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 17; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 17 + s];
-                for (int j = 17; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 17; ++j) d[32 * s + j + 32] = w->pw_w[17 * o0 + 17 * j + s];
+                for (int j = 17; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -15405,9 +15381,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -15419,10 +15396,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (34.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       8-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -15431,7 +15408,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_c1_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -16231,25 +16207,22 @@ static void Pw_c1_S2_14x16(const float *restrict in, float *restrict out, const 
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -16283,9 +16256,9 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -16307,7 +16280,6 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_c2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -16879,9 +16851,9 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -16891,18 +16863,18 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -16912,22 +16884,20 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_c2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -16960,9 +16930,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -16975,9 +16945,9 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *       register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest estimated
  *       cycles per input channel, tails included (34.5 cycles, 23% of the FMA peak; a tile step
  *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
- *       (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each weight
- *       vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail, 1 channel panel; pixel
- *       tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       (at most 28) + weight vectors + a broadcast input within the 32 zmm registers; each
+ *       weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -16987,7 +16957,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_c3_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17767,20 +17736,18 @@ static void Pw_c3_S2_14x4(const float *restrict in, float *restrict out, const f
 void sep_residual_c3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 144 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 16; ++j) d[16 * k + j] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 64 * g + 64 * n + 144;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 64 * g + 144;
+            const int o0 = 4 * g;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[16 * s + j] = w->pw_w[4 * o0 + 4 * j + s];
                 for (int j = 4; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -17813,9 +17780,10 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -17827,8 +17795,8 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (20.0 cycles, 97%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
  *       6-pixel tail, 1 channel panel; pixel tiles outer: all 5 KiB of weights stay in L1 across
  *       the panels
  *
@@ -17839,7 +17807,6 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_d1_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -18954,31 +18921,28 @@ void sep_residual_d1_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1088 * g + 1088 * n + 480;
-            const int o0 = 31 * g + 31 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 31; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 31; d[j] = 0.0f; }
+            d[31] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 31; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 33 + s];
-                { const int j = 31; d[32 * s + 32 + j] = 0.0f; }
+                for (int j = 0; j < 31; ++j) d[32 * s + j + 32] = w->pw_w[33 * o0 + 33 * j + s];
+                d[32 * s + 63] = 0.0f;
             }
         }
     }
@@ -19010,9 +18974,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 4x5x31
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
  *       border class would take about 1012 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 31
@@ -19024,11 +18989,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_d2_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 4; ++y) {
-        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+        for (int j = 0; j < 155; ++j) stage[279 * y + j + 620] = in[155 * y + j];
     }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
@@ -19512,23 +19476,21 @@ static void Dw_d2_16c8p(const float *restrict in, float *restrict out, const flo
 void sep_residual_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct + 416;
-        const int o0 = 15 * ct + 16;
+        float *restrict d = packed + 416;
+        const int o0 = 16;
         for (int j = 0; j < 15; ++j) d[j] = w->dw_b[o0 + j];
-        { const int j = 15; d[j] = 0.0f; }
+        d[15] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 15; ++j) d[16 * k + 16 + j] = w->dw_w[31 * k + o0 + j];
-            { const int j = 15; d[16 * k + 16 + j] = 0.0f; }
+            for (int j = 0; j < 15; ++j) d[16 * k + j + 16] = w->dw_w[31 * k + o0 + j];
+            d[16 * k + 31] = 0.0f;
         }
     }
 }
@@ -19561,9 +19523,10 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 4x5x93
  *   tile: 16 input channels (x multiplier 3 = 48 outputs, 3 vectors of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       31: 1 full tile + a generated 15-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 31: 1 full tile + a generated 15-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 31
@@ -19585,7 +19548,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 48c8p, 48 channels x 8 pixels */
 static void Dw_d3_S1_48c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -21828,9 +21790,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -21840,18 +21802,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -21873,9 +21835,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -21885,18 +21847,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -21906,45 +21868,40 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_d3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 480 * ct;
-        const int o0 = 48 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 48; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 48; ++j) d[48 * k + 48 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 48; ++j) d[48 * k + j + 48] = w->dw_w[93 * k + o0 + j];
         }
     }
     {   /* 15-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 480 * ct + 480;
-        const int o0 = 45 * ct + 48;
+        float *restrict d = packed + 480;
+        const int o0 = 48;
         for (int j = 0; j < 45; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 45; j < 48; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 45; ++j) d[48 * k + 48 + j] = w->dw_w[93 * k + o0 + j];
-            for (int j = 45; j < 48; ++j) d[48 * k + 48 + j] = 0.0f;
+            for (int j = 0; j < 45; ++j) d[48 * k + j + 48] = w->dw_w[93 * k + o0 + j];
+            for (int j = 45; j < 48; ++j) d[48 * k + j + 48] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 217 * g + 28 * n + 960;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 960;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 217 * g + 21 * n + 1156;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1156;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -21978,9 +21935,10 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 7x7x24
  *   tile: 16 input channels (x multiplier 3 = 48 outputs, 3 vectors of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -22002,7 +21960,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 24c8p, 24 channels x 8 pixels */
 static void Dw_t1_S1_24c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -23217,9 +23174,9 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -23228,15 +23185,15 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -23248,42 +23205,36 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 24] * vk[0];
+                    vacc2[0] += in[ib + k + 48] * vk[0];
+                    vacc3[0] += in[ib + k + 72] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -23314,21 +23265,18 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 440;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -23338,36 +23286,32 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_t1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 320 * ct;
-        const int o0 = 24 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 24; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 24; j < 32; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 24; ++j) d[32 * k + 32 + j] = w->dw_w[24 * k + o0 + j];
-            for (int j = 24; j < 32; ++j) d[32 * k + 32 + j] = 0.0f;
+            for (int j = 0; j < 24; ++j) d[32 * k + j + 32] = w->dw_w[24 * k + o0 + j];
+            for (int j = 24; j < 32; ++j) d[32 * k + j + 32] = 0.0f;
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 320;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 384;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 384;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -23401,9 +23345,9 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x9x16
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -23416,9 +23360,9 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (26.5 cycles, 5% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -23427,7 +23371,6 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_gdw_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -24703,25 +24646,22 @@ static void Pw_gdw_S2_14x1(const float *restrict in, float *restrict out, const 
 void sep_residual_gdw_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 32 * g + 160;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -24754,9 +24694,10 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x5 -> 14x13x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -24768,9 +24709,9 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (97.5 cycles, 53% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][9], dw_b [9]
@@ -24780,7 +24721,6 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_rnb_S1_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -26267,22 +26207,19 @@ static void Pw_rnb_S2_14x9(const float *restrict in, float *restrict out, const 
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 240 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 15; ++k) {
             for (int j = 0; j < 9; ++j) d[16 * k + j] = w->dw_w[9 * k + o0 + j];
             for (int j = 9; j < 16; ++j) d[16 * k + j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 240;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 240;
+            const int o0 = 0;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 9; ++j) d[16 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
                 for (int j = 9; j < 16; ++j) d[16 * s + j] = 0.0f;
             }
         }
@@ -26316,9 +26253,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 1x1x65
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       65: 4 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 65: 4 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 65
@@ -26330,10 +26268,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (8.0 cycles, 25% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel + 1-channel tail (masked vector code); pixel tiles outer: all 21 KiB of weights
- *       stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel + 1-channel tail (masked vector code); pixel tiles outer: all 21 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
@@ -26342,7 +26280,6 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_rpx_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -26460,43 +26397,38 @@ void sep_residual_rpx_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[65 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[65 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5280 * g + 4224 * n + 800;
-            const int o0 = 65 * g + 64 * n;
+            float *restrict d = packed + 800;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 5280 * g + 1056 * n + 5024;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 5024;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 65; ++s) {
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16 * s + 16] = w->pw_w[65 * o0 + s];
+                for (int j = 1; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }

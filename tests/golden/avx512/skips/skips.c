@@ -20,9 +20,9 @@
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (148.5 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 11 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 11 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][16], pw_b [48]
@@ -291,14 +291,12 @@ static void Pw_x1_9x48(const float *restrict in, float *restrict out, const floa
 void skips_x1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 816 * g + 816 * n;
-            const int o0 = 48 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -328,9 +326,9 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x48
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       48: 3 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 48: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -342,10 +340,10 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (56.5 cycles, 88% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 1-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles +
+ *       1-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][48], dw_b [48]
@@ -354,7 +352,6 @@ static void Run_x1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1327,18 +1324,16 @@ void skips_x2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[48 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[48 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n + 480;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -1369,9 +1364,9 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 9x11x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -1383,7 +1378,6 @@ static void Run_x2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x3, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x3_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2144,12 +2138,11 @@ static void Dw_x3_16c8p(const float *restrict in, float *restrict out, const flo
 void skips_x3_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2180,10 +2173,10 @@ static void Run_x3(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (56.5 cycles, 88% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 1-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles +
+ *       1-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -2367,14 +2360,12 @@ static void Pw_x4_14x16(const float *restrict in, float *restrict out, const flo
 void skips_x4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -2405,9 +2396,9 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -2418,16 +2409,16 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (19.0 cycles, 79% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across
+ *       the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x11x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -2441,7 +2432,6 @@ static void Run_x4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x5, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x5_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3070,7 +3060,6 @@ static void Pw_x5_S2_14x16(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer x5, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_x5_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -3350,33 +3339,29 @@ static void Up_x5_S3_16c8p(const float *restrict in, float *restrict out, const 
 void skips_x5_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n + 160;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 432;
-        const int o0 = 16 * ct;
+        float *restrict d = packed + 432;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -3386,8 +3371,8 @@ void skips_x5(const float *restrict in, const float *restrict skip, float *restr
 {
     enum {
         S2_OUT = 480,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_x5_S1_16c8p(in, scratch, packed);
     Pw_x5_S2_14x16(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3410,9 +3395,9 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 5x5 -> 9x11x32
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 2 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 2 full tiles, no tail
  *   borders: borders staged through a zero-padded 13x15x16 copy of the input: unrolling every
  *       border class would take about 3488 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -3424,11 +3409,10 @@ static void Run_x5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x6, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x6_16c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 3120; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 176; ++j) stage[240 * y + 512 + j] = in[176 * y + j];
+        for (int j = 0; j < 176; ++j) stage[240 * y + j + 512] = in[176 * y + j];
     }
     /* rows 0..8 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -4764,7 +4748,7 @@ void skips_x6_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -4798,9 +4782,9 @@ static void Run_x6(const float *in, const float *skip, float *out, const float *
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (56.5 cycles, 44% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 7 pixel tiles + 1-pixel tail, 1 channel
- *       panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -4987,14 +4971,13 @@ void skips_x7_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 272 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -5022,9 +5005,9 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5036,7 +5019,6 @@ static void Run_x7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x8, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x8_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5533,12 +5515,11 @@ static void Dw_x8_16c8p(const float *restrict in, float *restrict out, const flo
 void skips_x8_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5566,9 +5547,9 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: transposed depthwise 3x3 -> 9x11x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5580,7 +5561,6 @@ static void Run_x8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x9, stage 1 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_x9_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..10 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -5838,12 +5818,11 @@ static void Up_x9_16c8p(const float *restrict in, float *restrict out, const flo
 void skips_x9_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5871,9 +5850,9 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 5x6x16
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       16: 1 full tile, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 16: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5885,10 +5864,10 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (45.0 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       3-pixel tail, 1 channel panel; pixel tiles outer: all 4 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -5897,7 +5876,6 @@ static void Run_x9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer x10, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x10_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6639,25 +6617,22 @@ static void Pw_x10_S2_9x33(const float *restrict in, float *restrict out, const 
 void skips_x10_pack(const sg_weights *w, float *packed)
 {
     {   /* 16-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 16 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 816 * g + 816 * n + 160;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 16 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[16 * o0 + 16 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -6759,9 +6734,9 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
-                    vacc2[j] += in[ib + 66 + k] * vk[j];
-                    vacc3[j] += in[ib + 99 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 33] * vk[j];
+                    vacc2[j] += in[ib + k + 66] * vk[j];
+                    vacc3[j] += in[ib + k + 99] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6771,18 +6746,18 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                v += res[ob + j + 33];
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 66 + j];
-                out[ob + 66 + j] = v;
+                v += res[ob + j + 66];
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 99 + j];
-                out[ob + 99 + j] = v;
+                v += res[ob + j + 99];
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -6794,46 +6769,40 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_x11_S1[8 * j + s + 256];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
-                    vacc2[j] += in[ib + 66 + k] * vk[j];
-                    vacc3[j] += in[ib + 99 + k] * vk[j];
+                    const int k = Src_x11_S1[s + 256];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 33] * vk[0];
+                    vacc2[0] += in[ib + k + 66] * vk[0];
+                    vacc3[0] += in[ib + k + 99] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 33];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 66 + j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 66];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 99 + j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 99];
+                out[ob + 99] = v;
             }
         }
     }
@@ -6853,7 +6822,7 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_x11_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 33] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6863,8 +6832,8 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                v += res[ob + j + 33];
+                out[ob + j + 33] = v;
             }
         }
         {   /* 1-channel tail */
@@ -6874,30 +6843,26 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_x11_S1[8 * j + s + 256];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 33 + k] * vk[j];
+                    const int k = Src_x11_S1[s + 256];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 33] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 33 + j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 33];
+                out[ob + 33] = v;
             }
         }
     }
@@ -6907,25 +6872,22 @@ static void Pw_x11_4x4(const float *restrict in, float *restrict out, const floa
 void skips_x11_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 297 * g + 36 * n;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 297 * g + 9 * n + 288;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 288;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 8; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                d[s + 1] = w->pw_w[8 * o0 + s];
             }
         }
     }
@@ -6955,9 +6917,10 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 5x6x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -6969,10 +6932,10 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (45.0 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       3-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -6981,7 +6944,6 @@ static void Run_x11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer x12, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x12_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8193,31 +8155,28 @@ void skips_x12_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1632 * g + 1632 * n + 480;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[33 * o0 + 33 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -8248,9 +8207,10 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x1 -> 5x6x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 86 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -8262,7 +8222,6 @@ static void Run_x12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer x13, stage 1 (depthwise 3x1): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_x13_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0 */
     {
         const int vy = 0;
@@ -8629,18 +8588,17 @@ void skips_x13_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 3; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct + 128;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 128;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 3; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -8671,10 +8629,10 @@ static void Run_x13(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (45.0 cycles, 69% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles + 3-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 3 pixel tiles +
+ *       3-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][33], pw_b [33]
@@ -9001,13 +8959,11 @@ static void Pw_x14_9x33(const float *restrict in, float *restrict out, const flo
 void skips_x14_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1584 * g + 1584 * n;
-            const int o0 = 33 * g + 33 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 33; ++j) d[48 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
                 for (int j = 33; j < 48; ++j) d[48 * s + j] = 0.0f;
             }
         }
@@ -9041,8 +8997,8 @@ static void Run_x14(const float *in, const float *skip, float *out, const float 
  *       7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the best costs 19.0 cycles per input channel, pairs 15.1
  *       (50% of the FMA peak; the inputs repacked to a 3 KiB stack buffer per tile, 33 input
  *       channels padded to 48); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles
- *       + 14-pixel tail, 1 channel panel; one panel (4 KiB of weights): pixel tiles in order
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel
+ *       tiles + 14-pixel tail, 1 channel panel; one panel (4 KiB of weights): pixel tiles in order
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][33], pw_b [8]
@@ -9547,7 +9503,7 @@ void skips_x15_pack(const sg_weights *w, float *packed)
             /* slot s holds input channel k: unpacklo/unpackhi of 16 channels of two pixels
                leave channels 0 1 4 5 8 9 12 13 in slots 0-7, 2 3 6 7 10 11 14 15 in 8-15 */
             const int k = (s & ~15) + ((s & 8) >> 2) + ((s & 6) << 1) + (s & 1);
-            for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = k < 33 ? w->pw_w[((j >> 4) * 8 + ((j & 15) >> 1)) * 33 + k] : 0.0f;
+            for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = k < 33 ? w->pw_w[33 * ((j >> 4) * 8 + ((j & 15) >> 1)) + k] : 0.0f;
         }
     }
 }

@@ -17,9 +17,10 @@
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -31,7 +32,6 @@
 /* simd/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -59,14 +59,13 @@ static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const flo
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -97,8 +96,8 @@ static void Run_dw1(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -134,17 +133,14 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -174,9 +170,10 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -188,8 +185,8 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -199,7 +196,6 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -253,28 +249,24 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -306,9 +298,10 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: transposed depthwise 3x3 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -320,7 +313,6 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -348,14 +340,13 @@ static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const fl
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -386,9 +377,10 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -399,15 +391,16 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -421,7 +414,6 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -474,7 +466,6 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -502,40 +493,35 @@ static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 192;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 192;
+        const int o0 = 0;
+        d[0] = w->up_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->up_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->up_w[k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -569,9 +555,10 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 1x9x3
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       3: 0 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 3: 0 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 3
@@ -583,7 +570,6 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -717,14 +703,13 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[3 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[3 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -752,9 +737,10 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 5x5 -> 6x1x5
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       5: 0 full tiles + a generated 5-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 5: 0 full tiles + a generated 5-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 48 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 5
@@ -766,7 +752,6 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c8p, 5 channels x 8 pixels */
 static void Dw_dwcol_5c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
     {
         const int vy = 0;
@@ -871,14 +856,13 @@ static void Dw_dwcol_5c8p(const float *restrict in, float *restrict out, const f
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 416 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 5; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[16 * k + 16 + j] = w->dw_w[5 * k + o0 + j];
-            for (int j = 5; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 5; ++j) d[16 * k + j + 16] = w->dw_w[5 * k + o0 + j];
+            for (int j = 5; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -907,9 +891,10 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 1x16x8
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       8: 0 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 8: 0 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -921,10 +906,10 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (11.5 cycles, 4% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 2-pixel
- *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles +
+ *       2-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -933,7 +918,6 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_seprow_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -1310,27 +1294,24 @@ static void Pw_seprow_S2_14x1(const float *restrict in, float *restrict out, con
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[8 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[8 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 144 * g + 144 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 8; ++s) {
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 8 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16 * s + 16] = w->pw_w[8 * o0 + s];
+                for (int j = 1; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1364,9 +1345,10 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 8x1x4
  *   tile: 4 input channels (x multiplier 4 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 64 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -1378,9 +1360,9 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.5 cycles, 50% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][4], dw_b [4]
@@ -1389,7 +1371,6 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_sepcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
     {
         const int vy = 0;
@@ -1562,27 +1543,24 @@ static void Pw_sepcol_S2_8x9(const float *restrict in, float *restrict out, cons
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 160;
-            const int o0 = 9 * g + 9 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 9; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 9; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 9; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 9; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 9; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 9; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -1617,9 +1595,10 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 1x1x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -1630,15 +1609,16 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 3% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x4
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       4: 0 full tiles + a generated 4-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 4: 0 full tiles + a generated 4-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -1652,7 +1632,6 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_botcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
     {
         const int vy = 0;
@@ -1708,7 +1687,6 @@ static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_botcol_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1759,39 +1737,35 @@ static void Up_botcol_S3_4c8p(const float *restrict in, float *restrict out, con
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 80 * g + 80 * n + 160;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 160;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 4; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 4 + s];
-                for (int j = 4; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 4; ++j) d[16 * s + j + 16] = w->pw_w[4 * o0 + 4 * j + s];
+                for (int j = 4; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 240;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 240;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->up_w[4 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->up_w[4 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -1825,9 +1799,10 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: transposed depthwise 3x3 -> 2x4x7
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       7: 0 full tiles + a generated 7-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 7: 0 full tiles + a generated 7-channel tail (masked loads
+ *       and stores)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 80
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 7
@@ -1839,7 +1814,6 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c8p, 7 channels x 8 pixels */
 static void Up_decrow_7c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1992,14 +1966,13 @@ static void Up_decrow_7c8p(const float *restrict in, float *restrict out, const 
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 7; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[16 * k + 16 + j] = w->dw_w[7 * k + o0 + j];
-            for (int j = 7; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 7; ++j) d[16 * k + j + 16] = w->dw_w[7 * k + o0 + j];
+            for (int j = 7; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2027,9 +2000,10 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 1x1x9
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       9: 0 full tiles + a generated 9-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 9: 0 full tiles + a generated 9-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 9
@@ -2041,7 +2015,6 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 9c8p, 9 channels x 8 pixels */
 static void Dw_dw2s3_9c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -2081,14 +2054,13 @@ static void Dw_dw2s3_9c8p(const float *restrict in, float *restrict out, const f
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 9-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct;
-        const int o0 = 9 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 9; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[16 * k + 16 + j] = w->dw_w[9 * k + o0 + j];
-            for (int j = 9; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 9; ++j) d[16 * k + j + 16] = w->dw_w[9 * k + o0 + j];
+            for (int j = 9; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -2119,8 +2091,8 @@ static void Run_dw2s3(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (7.5 cycles, 6% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -2287,17 +2259,14 @@ static void Pw_pwrow_14x1(const float *restrict in, float *restrict out, const f
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -2326,9 +2295,10 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -2340,7 +2310,6 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2369,15 +2338,13 @@ static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const floa
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
         }
     }
 }
@@ -2408,8 +2375,8 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
@@ -2446,17 +2413,14 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                d[16] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j + 16] = 0.0f;
             }
         }
     }
@@ -2487,9 +2451,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -2500,15 +2465,16 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (4.0 cycles, 1% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm
- *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       latency); accumulators (at most 28) + weight vectors + a broadcast input within the 32
+ *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
  *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 1x1 -> 1x1x1
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1: 0 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1: 0 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 1
@@ -2523,7 +2489,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2576,7 +2541,6 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2605,36 +2569,29 @@ static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const f
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + j] = w->dw_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
+            d[0] = w->dw_w[o0];
+            for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n + 16;
-            const int o0 = g + n;
+            float *restrict d = packed + 16;
+            const int o0 = 0;
             {
-                const int s = 0;
-                { const int j = 0; d[16 * s + j] = w->pw_w[(o0 + j) * 1 + s]; }
-                for (int j = 1; j < 16; ++j) d[16 * s + j] = 0.0f;
+                d[0] = w->pw_w[o0];
+                for (int j = 1; j < 16; ++j) d[j] = 0.0f;
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 32;
-        const int o0 = ct;
+        float *restrict d = packed + 32;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[16 * k + j] = w->up_w[k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + j] = 0.0f;
+            d[0] = w->up_w[o0];
+            for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         }
     }
 }
@@ -2644,8 +2601,8 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
 {
     enum {
         S2_OUT = 1,   /* stage 2's output in scratch */
-        S2_W = 16,   /* stage 2's packed weights */
-        S3_W = 32,   /* stage 3's packed weights */
+        S2_W = 16,    /* stage 2's packed weights */
+        S3_W = 32,    /* stage 3's packed weights */
     };
     Dw_c3_S1_1c8p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);

@@ -18,9 +18,9 @@
  *
  * stage 1: depthwise 3x3 -> 28x28x64
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       64: 4 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 64: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -33,7 +33,7 @@
  *       one with the fewest estimated cycles per input channel, tails included (3136.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 56 pixel
  *       tiles, 4 channel panels; one block of all 784 pixels (196 KiB of input) outer, then
  *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile
  *       prefetches into L2 its share of the next panel, one 64-byte line every 16 input channels
@@ -46,7 +46,6 @@
 /* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_sep_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1171,17 +1170,16 @@ void wide_sep_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 8320 * g + 2080 * n + 640;
-            const int o0 = 128 * g + 32 * n;
+            float *restrict d = packed + 2080 * n + 640;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -1215,9 +1213,9 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 8 input channels (x multiplier 2 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       48: 6 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 48: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -1230,7 +1228,7 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *       one with the fewest estimated cycles per input channel, tails included (1176.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 6 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
  *       (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
  *       L2 its share of the next panel, one 64-byte line every 4 input channels (spread over the
@@ -1243,7 +1241,6 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_sepm2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3183,17 +3180,16 @@ void wide_sepm2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 18624 * g + 3104 * n + 960;
-            const int o0 = 192 * g + 32 * n;
+            float *restrict d = packed + 3104 * n + 960;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -3226,9 +3222,10 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *
  * stage 1: depthwise 3x3 -> 15x14x33
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 2 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 2 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -3240,10 +3237,10 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (735.0 cycles, 87% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 30 pixel tiles, 1 channel
- *       panel + 33-channel tail (masked vector code); pixel tiles outer: all 15 KiB of weights
- *       stay in L1 across the panels
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 30 pixel tiles, 1
+ *       channel panel + 33-channel tail (masked vector code); pixel tiles outer: all 15 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -3252,7 +3249,6 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_sep_s2_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5216,43 +5212,38 @@ void wide_sep_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int j = 1; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[16 * k + 16 + j] = w->dw_w[33 * k + o0 + j]; }
-            for (int j = 1; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            d[16 * k + 16] = w->dw_w[33 * k + o0];
+            for (int j = 1; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3808 * g + 2176 * n + 480;
-            const int o0 = 97 * g + 64 * n;
+            float *restrict d = packed + 480;
+            const int o0 = 0;
             for (int j = 0; j < 64; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 64; ++j) d[64 * s + 64 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 64; ++j) d[64 * s + j + 64] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3808 * g + 1632 * n + 2656;
-            const int o0 = 97 * g + 33 * n + 64;
+            float *restrict d = packed + 2656;
+            const int o0 = 64;
             for (int j = 0; j < 33; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 33; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 33; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 33 + s];
-                for (int j = 33; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 33; ++j) d[48 * s + j + 48] = w->pw_w[33 * o0 + 33 * j + s];
+                for (int j = 33; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -5288,9 +5279,9 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *       one with the fewest estimated cycles per input channel, tails included (294.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles
- *       + 7-pixel tail, 1 channel panel; one block of all 196 pixels (111 KiB of input) outer,
- *       then panels (28 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel
+ *       tiles + 7-pixel tail, 1 channel panel; one block of all 196 pixels (111 KiB of input)
+ *       outer, then panels (28 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
@@ -5662,14 +5653,12 @@ static void Pw_pw_9x48(const float *restrict in, float *restrict out, const floa
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 6960 * g + 6960 * n;
-            const int o0 = 48 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -5701,8 +5690,8 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  *       3 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (877.5 cycles, 99%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 21 pixel tiles +
  *       6-pixel tail, 2 channel panels + 47-channel tail (masked vector code); one block of all
  *       195 pixels (74 KiB of input) outer, then panels (19 KiB of weights each, kept in L1/L2),
  *       then pixel tiles; each full tile prefetches into L2 its share of the next panel, one
@@ -6488,27 +6477,24 @@ static void Pw_pwodd_9x48(const float *restrict in, float *restrict out, const f
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 14112 * g + 4704 * n;
-            const int o0 = 143 * g + 48 * n;
+            float *restrict d = packed + 4704 * n;
+            const int o0 = 48 * n;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 14112 * g + 4704 * n + 9408;
-            const int o0 = 143 * g + 47 * n + 96;
+            float *restrict d = packed + 9408;
+            const int o0 = 96;
             for (int j = 0; j < 47; ++j) d[j] = w->pw_b[o0 + j];
-            { const int j = 47; d[j] = 0.0f; }
+            d[47] = 0.0f;
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 47; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 97 + s];
-                { const int j = 47; d[48 * s + 48 + j] = 0.0f; }
+                for (int j = 0; j < 47; ++j) d[48 * s + j + 48] = w->pw_w[97 * o0 + 97 * j + s];
+                d[48 * s + 95] = 0.0f;
             }
         }
     }
@@ -6541,7 +6527,7 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  *       one with the fewest estimated cycles per input channel, tails included (4202.5 cycles,
  *       96% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 186 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 186 pixel
  *       tiles + 7-pixel tail, 1 channel panel + 29-channel tail (masked vector code); blocks of
  *       486 pixels (190 KiB of input, kept in L2) outer, then panels (19 KiB of weights each,
  *       kept in L1/L2), then pixel tiles; each full tile prefetches into L2 its share of the next
@@ -7663,28 +7649,24 @@ static void Pw_pwblk_9x48(const float *restrict in, float *restrict out, const f
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 8080 * g + 4848 * n;
-            const int o0 = 77 * g + 48 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[100 * o0 + 100 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 8080 * g + 3232 * n + 4848;
-            const int o0 = 77 * g + 29 * n + 48;
+            float *restrict d = packed + 4848;
+            const int o0 = 48;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 100 + s];
-                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + j + 32] = w->pw_w[100 * o0 + 100 * j + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -7716,8 +7698,8 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  *       2 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (99.0 cycles, 91%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles +
  *       9-pixel tail, 1 channel panel; one block of all 99 pixels (155 KiB of input) outer, then
  *       panels (51 KiB of weights each, kept in L1/L2), then pixel tiles
  *
@@ -8038,16 +8020,14 @@ static void Pw_pwtail_10x29(const float *restrict in, float *restrict out, const
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 12832 * g + 12832 * n;
-            const int o0 = 29 * g + 29 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 29; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 29; j < 32; ++j) d[j] = 0.0f;
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 29; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 400 + s];
-                for (int j = 29; j < 32; ++j) d[32 * s + 32 + j] = 0.0f;
+                for (int j = 0; j < 29; ++j) d[32 * s + j + 32] = w->pw_w[400 * o0 + 400 * j + s];
+                for (int j = 29; j < 32; ++j) d[32 * s + j + 32] = 0.0f;
             }
         }
     }
@@ -8077,9 +8057,9 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 6x7x1024
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       1024: 64 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 1024: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 168 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -8094,8 +8074,8 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *       3 vectors: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the
  *       one with the fewest estimated cycles per input channel, tails included (63.0 cycles, 83%
  *       of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles
- *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the
- *       32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
+ *       of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within
+ *       the 32 zmm registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles +
  *       6-pixel tail, 1 channel panel; one block of all 42 pixels (168 KiB of input) outer, then
  *       panels (193 KiB of weights each, kept in L1/L2), then pixel tiles; input pixels 1040
  *       floats apart: the depthwise stage pads each pixel of the intermediate by 16 floats, since
@@ -8108,7 +8088,6 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_sep1024_S1_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 64; cb += 16) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -9135,20 +9114,18 @@ void wide_sep1024_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 49200 * g + 49200 * n + 10240;
-            const int o0 = 40 * g + 40 * n;
+            float *restrict d = packed + 10240;
+            const int o0 = 0;
             for (int j = 0; j < 40; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 40; j < 48; ++j) d[j] = 0.0f;
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 40; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 1024 + s];
-                for (int j = 40; j < 48; ++j) d[48 * s + 48 + j] = 0.0f;
+                for (int j = 0; j < 40; ++j) d[48 * s + j + 48] = w->pw_w[1024 * o0 + 1024 * j + s];
+                for (int j = 40; j < 48; ++j) d[48 * s + j + 48] = 0.0f;
             }
         }
     }
@@ -9197,10 +9174,10 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (6.5 cycles, 46% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
- *       panel; one block of all 12 pixels (240 KiB of input) outer, then panels (321 KiB of
- *       weights each, kept in L1/L2), then pixel tiles; input pixels 5136 floats apart: the
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1
+ *       channel panel; one block of all 12 pixels (240 KiB of input) outer, then panels (321 KiB
+ *       of weights each, kept in L1/L2), then pixel tiles; input pixels 5136 floats apart: the
  *       depthwise stage pads each pixel of the intermediate by 16 floats, since 5120-float rows
  *       would all share L1 sets
  *
@@ -9211,7 +9188,6 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9224,24 +9200,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9261,34 +9233,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9309,24 +9275,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9347,34 +9309,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9394,49 +9350,40 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9457,34 +9404,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9505,24 +9446,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9542,34 +9479,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9590,24 +9521,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -9750,20 +9677,18 @@ void wide_sep_m5_pack(const sg_weights *w, float *packed)
         const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 81936 * g + 81936 * n + 51200;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 51200;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int j = 8; j < 16; ++j) d[j] = 0.0f;
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 5120 + s];
-                for (int j = 8; j < 16; ++j) d[16 * s + 16 + j] = 0.0f;
+                for (int j = 0; j < 8; ++j) d[16 * s + j + 16] = w->pw_w[5120 * o0 + 5120 * j + s];
+                for (int j = 8; j < 16; ++j) d[16 * s + j + 16] = 0.0f;
             }
         }
     }
@@ -9799,10 +9724,10 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  *       target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one with the fewest
  *       estimated cycles per input channel, tails included (337.5 cycles, 100% of the FMA peak; a
  *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
- *       accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers;
- *       each weight vector feeds one FMA per pixel row); 25 pixel tiles, 1 channel panel; one
- *       block of all 225 pixels (225 KiB of input) outer, then panels (25 KiB of weights each,
- *       kept in L1/L2), then pixel tiles
+ *       accumulators (at most 28) + weight vectors + a broadcast input within the 32 zmm
+ *       registers; each weight vector feeds one FMA per pixel row); 25 pixel tiles, 1 channel
+ *       panel; one block of all 225 pixels (225 KiB of input) outer, then panels (25 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
@@ -10020,12 +9945,11 @@ void wide_pwg2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 6192 * g + 6192 * n;
-            const int o0 = 48 * g + 48 * n;
+            float *restrict d = packed + 6192 * g;
+            const int o0 = 48 * g;
             for (int j = 0; j < 48; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 48; ++j) d[48 * s + 48 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 48; ++j) d[48 * s + j + 48] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -10059,10 +9983,10 @@ static void Run_pwg2(const float *in, const float *skip, float *out, const float
  *       1 vector: of this target's register tiles (14x2, 7x4, 9x3, 12x2, 10x2, 8x2, 14x1) the one
  *       with the fewest estimated cycles per input channel, tails included (112.5 cycles, 93% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input fit the 32
- *       zmm registers; each weight vector feeds one FMA per pixel row); 15 pixel tiles, 1 channel
- *       panel; one block of all 210 pixels (210 KiB of input) outer, then panels (4 KiB of
- *       weights each, kept in L1/L2), then pixel tiles
+ *       FMA latency); accumulators (at most 28) + weight vectors + a broadcast input within the
+ *       32 zmm registers; each weight vector feeds one FMA per pixel row); 15 pixel tiles, 1
+ *       channel panel; one block of all 210 pixels (210 KiB of input) outer, then panels (4 KiB
+ *       of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [256][48], pw_b [256]
@@ -10251,12 +10175,11 @@ void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 784 * g + 784 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 784 * g;
+            const int o0 = 16 * g;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -10285,9 +10208,9 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 29x31x96
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       96: 6 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 96: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 2 passes over the 338 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -10302,7 +10225,6 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_dw_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 6; cb += 3) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -11865,7 +11787,7 @@ void wide_dw_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[96 * k + o0 + j];
         }
     }
 }
@@ -11893,9 +11815,10 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  *
  * stage 1: depthwise 3x3 -> 25x23x264
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       264: 16 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 264: 16 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 264
@@ -11910,7 +11833,6 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_dwpair_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14935,18 +14857,17 @@ void wide_dwpair_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[264 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[264 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 256 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 2560;
-        const int o0 = 8 * ct + 256;
+        float *restrict d = packed + 2560;
+        const int o0 = 256;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[264 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[264 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -14974,9 +14895,10 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 14x13x232
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       232: 14 full tiles + a generated 8-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 232: 14 full tiles + a generated 8-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -14991,7 +14913,6 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_dwpair2_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -16757,18 +16678,17 @@ void wide_dwpair2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[232 * k + o0 + j];
         }
     }
     {   /* 8-channel tiles from channel 224 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 2240;
-        const int o0 = 8 * ct + 224;
+        float *restrict d = packed + 2240;
+        const int o0 = 224;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 8; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[16 * k + 16 + j] = w->dw_w[232 * k + o0 + j];
-            for (int j = 8; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 8; ++j) d[16 * k + j + 16] = w->dw_w[232 * k + o0 + j];
+            for (int j = 8; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -16796,9 +16716,10 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  *
  * stage 1: depthwise 3x3 -> 13x15x531
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       531: 33 full tiles + a generated 3-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 531: 33 full tiles + a generated 3-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 12 passes over the 405 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -16813,7 +16734,6 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 16c8p2r, 16 channels x 8 pixels, rows in pairs */
 static void Dw_dwpass_16c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 33; cb += 3) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -19934,18 +19854,17 @@ void wide_dwpass_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[531 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 528 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 5280;
-        const int o0 = 3 * ct + 528;
+        float *restrict d = packed + 5280;
+        const int o0 = 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 3; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[16 * k + 16 + j] = w->dw_w[531 * k + o0 + j];
-            for (int j = 3; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 3; ++j) d[16 * k + j + 16] = w->dw_w[531 * k + o0 + j];
+            for (int j = 3; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -19973,9 +19892,9 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 5x5 -> 14x14x128
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       128: 8 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 128: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 504
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -19988,7 +19907,6 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dwk5s2_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 8; cb += 2) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
         {
@@ -21756,7 +21674,7 @@ void wide_dwk5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -21785,9 +21703,10 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  *
  * stage 1: depthwise 3x3 -> 17x17x132
  *   tile: 4 input channels (x multiplier 4 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       33: 8 full tiles + a generated 1-channel tail (masked loads and stores)
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 33: 8 full tiles + a generated 1-channel tail (masked loads
+ *       and stores)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -21799,7 +21718,6 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_dwm4_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -24644,18 +24562,17 @@ void wide_dwm4_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[132 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 160 * ct + 1280;
-        const int o0 = 4 * ct + 128;
+        float *restrict d = packed + 1280;
+        const int o0 = 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int j = 4; j < 16; ++j) d[j] = 0.0f;
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[16 * k + 16 + j] = w->dw_w[132 * k + o0 + j];
-            for (int j = 4; j < 16; ++j) d[16 * k + 16 + j] = 0.0f;
+            for (int j = 0; j < 4; ++j) d[16 * k + j + 16] = w->dw_w[132 * k + o0 + j];
+            for (int j = 4; j < 16; ++j) d[16 * k + j + 16] = 0.0f;
         }
     }
 }
@@ -24686,9 +24603,9 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       96: 6 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 96: 6 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 2 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -24701,7 +24618,7 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *       one with the fewest estimated cycles per input channel, tails included (588.0 cycles,
  *       100% of the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4
  *       cycles of FMA latency); accumulators (at most 28) + weight vectors + a broadcast input
- *       fit the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
+ *       within the 32 zmm registers; each weight vector feeds one FMA per pixel row); 14 pixel
  *       tiles, 3 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
  *       (13 KiB of weights each, kept in L1/L2), then pixel tiles; each full tile prefetches into
  *       L2 its share of the next panel, one 64-byte line every 4 input channels (spread over the
@@ -24709,9 +24626,9 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *
  * stage 3: transposed depthwise 3x3 -> 28x28x96
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       96: 6 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 96: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -24725,7 +24642,6 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Dw_bot_S1_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 6; cb += 3) {   /* blocks of 48 channels */
         /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 13; ++vy) {
@@ -25492,7 +25408,6 @@ static void Pw_bot_S2_14x32(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 16c8p, 16 channels x 8 pixels */
 static void Up_bot_S3_16c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -26489,17 +26404,16 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 9312 * g + 3104 * n + 960;
-            const int o0 = 96 * g + 32 * n;
+            float *restrict d = packed + 3104 * n + 960;
+            const int o0 = 32 * n;
             for (int j = 0; j < 32; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 32; ++j) d[32 * s + 32 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 32; ++j) d[32 * s + j + 32] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -26508,7 +26422,7 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->up_w[96 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->up_w[96 * k + o0 + j];
         }
     }
 }
@@ -26518,8 +26432,8 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 18816,   /* stage 2's output in scratch */
-        S2_W = 960,   /* stage 2's packed weights */
-        S3_W = 10272,   /* stage 3's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
+        S3_W = 10272,     /* stage 3's packed weights */
     };
     Dw_bot_S1_16c8p(in, scratch, packed);
     Pw_bot_S2_14x32(scratch, scratch + S2_OUT, packed + S2_W);
@@ -26542,9 +26456,9 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  *
  * stage 1: transposed depthwise 4x4 -> 28x28x80
  *   tile: 16 input channels (x multiplier 1 = 16 outputs, 1 vector of 16) per tile, 8 output
- *       pixels per step (one 16-float zmm per 16 channels; 8 output pixels along the row share
- *       each weight register (8 accumulators + the kernel's weight vectors within 32 zmm)); C =
- *       80: 5 full tiles, no tail
+ *       pixels per step (one 16-float zmm register per 16 channels; 8 output pixels along the row
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 zmm registers)); C = 80: 5 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 456
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 80
@@ -26556,7 +26470,6 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 16c8p, 16 channels x 8 pixels */
 static void Up_dec_16c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -27879,7 +27792,7 @@ void wide_dec_pack(const sg_weights *w, float *packed)
         const int o0 = 16 * ct;
         for (int j = 0; j < 16; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 16; ++j) d[16 * k + 16 + j] = w->dw_w[80 * k + o0 + j];
+            for (int j = 0; j < 16; ++j) d[16 * k + j + 16] = w->dw_w[80 * k + o0 + j];
         }
     }
 }

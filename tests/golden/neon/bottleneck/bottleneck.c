@@ -21,7 +21,8 @@
  * stage 1: depthwise 3x3 -> 4x5x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -32,14 +33,15 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (40.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 2 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -53,7 +55,6 @@
 /* simd/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k3s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -738,7 +739,6 @@ static void Pw_k3s2_S2_8x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k3s2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -985,17 +985,16 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 272 * g + 136 * n + 160;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 136 * n + 160;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1004,7 +1003,7 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -1014,8 +1013,8 @@ void bottleneck_k3s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 320,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_k3s2_S1_4c8p(in, scratch, packed);
     Pw_k3s2_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1042,7 +1041,8 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 7x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -1053,14 +1053,15 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (76.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 8 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 8 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x12
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 12: 3 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 12: 3 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1074,7 +1075,6 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k5s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2170,7 +2170,6 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k5s2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -2439,18 +2438,16 @@ void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 108 * g + 108 * n + 208;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 208;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -2459,7 +2456,7 @@ void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[12 * k + o0 + j];
         }
     }
 }
@@ -2469,8 +2466,8 @@ void bottleneck_k5s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 208,   /* stage 2's packed weights */
-        S3_W = 316,   /* stage 3's packed weights */
+        S2_W = 208,     /* stage 2's packed weights */
+        S3_W = 316,     /* stage 3's packed weights */
     };
     Dw_k5s2_S1_4c8p(in, scratch, packed);
     Pw_k5s2_S2_6x12(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2497,7 +2494,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 10x10x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -2508,14 +2506,16 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (300.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 16 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 4 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 20x20x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -2529,7 +2529,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_bpair_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -3139,7 +3138,6 @@ static void Pw_bpair_S2_6x8(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_bpair_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -3800,17 +3798,16 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 792 * g + 264 * n + 320;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 264 * n + 320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -3819,7 +3816,7 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -3829,8 +3826,8 @@ void bottleneck_bpair(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 3200,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1112,   /* stage 3's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
+        S3_W = 1112,     /* stage 3's packed weights */
     };
     Dw_bpair_S1_4c8p(in, scratch, packed);
     Pw_bpair_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3857,8 +3854,8 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 9x9x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3868,15 +3865,16 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (122.5 cycles, 74% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 13 pixel tiles + 3-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3889,7 +3887,6 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3929,15 +3926,14 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4054,17 +4050,16 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4108,15 +4103,14 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4167,17 +4161,16 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4323,20 +4316,19 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4387,17 +4379,16 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4441,15 +4432,14 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4566,17 +4556,16 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4620,15 +4609,14 @@ static void Dw_k3s1_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4749,61 +4737,53 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 36 + j] = v;
+                float v = vacc4[0];
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 45 + j] = v;
+                float v = vacc5[0];
+                out[ob + 45] = v;
             }
         }
     }
@@ -4870,37 +4850,32 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
         }
     }
@@ -4909,7 +4884,6 @@ static void Pw_k3s1_S2_6x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -4950,16 +4924,15 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5083,18 +5056,17 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5139,16 +5111,15 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5200,18 +5171,17 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5364,21 +5334,20 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5430,18 +5399,17 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5486,16 +5454,15 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5619,18 +5586,17 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5675,16 +5641,15 @@ static void Up_k3s1_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 81 * vy + 9 * vx + 8;
                 const int ob = 81 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -5699,39 +5664,34 @@ void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 90 * g + 80 * n + 90;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed + 90;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 90 * g + 10 * n + 170;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 170;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s + 1] = w->pw_w[9 * o0 + s];
             }
         }
     }
@@ -5740,16 +5700,15 @@ void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 260;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 260;
+        const int o0 = 8;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[9 * k + o0 + j]; }
+            d[k + 1] = w->up_w[9 * k + o0];
         }
     }
 }
@@ -5759,8 +5718,8 @@ void bottleneck_k3s1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 729,   /* stage 2's output in scratch */
-        S2_W = 90,   /* stage 2's packed weights */
-        S3_W = 180,   /* stage 3's packed weights */
+        S2_W = 90,      /* stage 2's packed weights */
+        S3_W = 180,     /* stage 3's packed weights */
     };
     Dw_k3s1_S1_4c8p(in, scratch, packed);
     Pw_k3s1_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -5787,8 +5746,8 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -5798,15 +5757,16 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (112.5 cycles, 92% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 3 KiB of
+ *       weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 13x14x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 4 column classes, padding resolved at generation time (about 348
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -5819,7 +5779,6 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -5899,17 +5858,16 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5953,15 +5911,14 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6065,20 +6022,19 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6129,17 +6085,16 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6223,17 +6178,16 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6277,15 +6231,14 @@ static void Dw_k3s3_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 714 * vy + 51 * vx + 16;
                 const int ob = 85 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6390,53 +6343,46 @@ static void Pw_k3s3_S2_5x8(const float *restrict in, float *restrict out, const 
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 132 + j] = v;
+                float v = vacc4[0];
+                out[ob + 132] = v;
             }
         }
     }
@@ -6445,7 +6391,6 @@ static void Pw_k3s3_S2_5x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int ct = 0; ct < 8; ++ct) {
@@ -6472,12 +6417,11 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6532,13 +6476,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 33 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[15] * in[ib - 33]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6592,12 +6535,11 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 65;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6652,13 +6594,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 98;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 33]; /* tap 2,0 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6693,13 +6634,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
+                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6768,15 +6708,14 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 494;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 132 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 33 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib + 132]; /* tap 0,4 */
+                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
+                vacc[0] += vw[20] * in[ib - 33]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6838,13 +6777,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 527;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 165 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 165]; /* tap 0,2 */
+                vacc[0] += vw[18] * in[ib]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6913,15 +6851,14 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 560;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 198 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 165 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 33 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 198]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib + 165]; /* tap 0,3 */
+                vacc[0] += vw[16] * in[ib + 33]; /* tap 3,0 */
+                vacc[0] += vw[19] * in[ib]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6956,13 +6893,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
+                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7031,15 +6967,14 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 956;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 132 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 33 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
+                vacc[0] += vw[10] * in[ib + 132]; /* tap 1,4 */
+                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
+                vacc[0] += vw[25] * in[ib - 33]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7101,13 +7036,12 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 989;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 165 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib + 165]; /* tap 1,2 */
+                vacc[0] += vw[23] * in[ib]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7176,15 +7110,14 @@ static void Up_k3s3_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 165 * vy + 33 * vx + 32;
                 const int ob = 1386 * vy + 99 * vx + 1022;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 198 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 165 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 33 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 198]; /* tap 1,0 */
+                vacc[0] += vw[9] * in[ib + 165]; /* tap 1,3 */
+                vacc[0] += vw[21] * in[ib + 33]; /* tap 4,0 */
+                vacc[0] += vw[24] * in[ib]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7199,38 +7132,34 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 594 * g + 144 * n + 170;
-            const int o0 = 33 * g + 8 * n;
+            float *restrict d = packed + 144 * n + 170;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 594 * g + 18 * n + 746;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 746;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -7239,16 +7168,15 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 1596;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 1596;
+        const int o0 = 32;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[33 * k + o0 + j]; }
+            d[k + 1] = w->up_w[33 * k + o0];
         }
     }
 }
@@ -7258,8 +7186,8 @@ void bottleneck_k3s3(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 425,   /* stage 2's output in scratch */
-        S2_W = 170,   /* stage 2's packed weights */
-        S3_W = 764,   /* stage 3's packed weights */
+        S2_W = 170,     /* stage 2's packed weights */
+        S3_W = 764,     /* stage 3's packed weights */
     };
     Dw_k3s3_S1_4c8p(in, scratch, packed);
     Pw_k3s3_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -7286,7 +7214,8 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 8x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -7297,14 +7226,15 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (56.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 15x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -7318,7 +7248,6 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s21_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7950,7 +7879,6 @@ static void Pw_s21_S2_8x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s21_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -8259,18 +8187,16 @@ void bottleneck_s21_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -8279,7 +8205,7 @@ void bottleneck_s21_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -8289,8 +8215,8 @@ void bottleneck_s21(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 448,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_s21_S1_4c8p(in, scratch, packed);
     Pw_s21_S2_8x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -8317,7 +8243,8 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x5 -> 8x7x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 389
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -8328,15 +8255,16 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (58.5 cycles, 60% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 8-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail,
+ *       1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x13x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 411
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -8349,7 +8277,6 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -10057,109 +9984,95 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
-                const float vi4 = in[ib + 16 + s];
-                const float vi5 = in[ib + 20 + s];
-                const float vi6 = in[ib + 24 + s];
-                const float vi7 = in[ib + 28 + s];
-                const float vi8 = in[ib + 32 + s];
-                const float vi9 = in[ib + 36 + s];
-                const float vi10 = in[ib + 40 + s];
-                const float vi11 = in[ib + 44 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
+                const float vi4 = in[ib + s + 16];
+                const float vi5 = in[ib + s + 20];
+                const float vi6 = in[ib + s + 24];
+                const float vi7 = in[ib + s + 28];
+                const float vi8 = in[ib + s + 32];
+                const float vi9 = in[ib + s + 36];
+                const float vi10 = in[ib + s + 40];
+                const float vi11 = in[ib + s + 44];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 20 + j] = v;
+                float v = vacc4[0];
+                out[ob + 20] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 25 + j] = v;
+                float v = vacc5[0];
+                out[ob + 25] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 30 + j] = v;
+                float v = vacc6[0];
+                out[ob + 30] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 35 + j] = v;
+                float v = vacc7[0];
+                out[ob + 35] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 40 + j] = v;
+                float v = vacc8[0];
+                out[ob + 40] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 45 + j] = v;
+                float v = vacc9[0];
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 50 + j] = v;
+                float v = vacc10[0];
+                out[ob + 50] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 55 + j] = v;
+                float v = vacc11[0];
+                out[ob + 55] = v;
             }
         }
     }
@@ -10257,77 +10170,67 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
-                const float vi4 = in[ib + 16 + s];
-                const float vi5 = in[ib + 20 + s];
-                const float vi6 = in[ib + 24 + s];
-                const float vi7 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
+                const float vi4 = in[ib + s + 16];
+                const float vi5 = in[ib + s + 20];
+                const float vi6 = in[ib + s + 24];
+                const float vi7 = in[ib + s + 28];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 20 + j] = v;
+                float v = vacc4[0];
+                out[ob + 20] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 25 + j] = v;
+                float v = vacc5[0];
+                out[ob + 25] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 30 + j] = v;
+                float v = vacc6[0];
+                out[ob + 30] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 35 + j] = v;
+                float v = vacc7[0];
+                out[ob + 35] = v;
             }
         }
     }
@@ -10336,7 +10239,6 @@ static void Pw_s12_S2_12x4(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
     {
         const int vy = 0;
@@ -10384,17 +10286,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10513,20 +10414,19 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10578,17 +10478,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10694,17 +10593,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
+                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
+                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10764,19 +10662,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10919,23 +10816,22 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10995,19 +10891,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11131,19 +11026,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
+                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
+                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11210,21 +11104,20 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11390,26 +11283,25 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 75 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 75]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11476,21 +11368,20 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 70 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 70]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11631,21 +11522,20 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 75 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 70 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 75]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 70]; /* tap 0,3 */
+                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
+                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
+                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11705,19 +11595,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11860,23 +11749,22 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 40 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 40]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11936,19 +11824,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 30 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 30]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12072,19 +11959,18 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 40 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 35 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 40]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 35]; /* tap 1,3 */
+                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
+                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12136,17 +12022,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12265,20 +12150,19 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 30 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 65 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib - 30]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib - 65]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12330,17 +12214,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 5 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 35 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 40 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 70 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 75 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 5]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib - 35]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 40]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib - 70]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 75]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12446,17 +12329,16 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 5 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 30 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 35 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 65 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 70 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib + 5]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[17] * in[ib - 30]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 35]; /* tap 3,3 */
+                vacc[0] += vw[22] * in[ib - 65]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 70]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12467,54 +12349,47 @@ static void Up_s12_S3_4c8p(const float *restrict in, float *restrict out, const 
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n + 104;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 104;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 124;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 124;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct + 129;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 129;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 233;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 233;
+        const int o0 = 4;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[5 * k + o0 + j]; }
+            d[k + 1] = w->up_w[5 * k + o0];
         }
     }
 }
@@ -12524,8 +12399,8 @@ void bottleneck_s12(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 224,   /* stage 2's output in scratch */
-        S2_W = 104,   /* stage 2's packed weights */
-        S3_W = 129,   /* stage 3's packed weights */
+        S2_W = 104,     /* stage 2's packed weights */
+        S3_W = 129,     /* stage 3's packed weights */
     };
     Dw_s12_S1_4c8p(in, scratch, packed);
     Pw_s12_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -12552,8 +12427,8 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x3 -> 5x4x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 127
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12563,15 +12438,16 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (41.0 cycles, 43% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 8-pixel tail, 1 channel panel + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 8-pixel tail,
+ *       1 channel panel + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x5 -> 9x8x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 2 row classes x 5 column classes, padding resolved at generation time (about 150
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12584,7 +12460,6 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
     {
         const int vy = 0;
@@ -12672,15 +12547,15 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 14 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 70 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 119 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 126 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 70]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 126]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12736,12 +12611,12 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 119 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12871,21 +12746,21 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 98 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 42 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 14 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 70 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 119 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 126 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 98]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 42]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 70]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 126]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12956,16 +12831,16 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 119 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 119]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13060,15 +12935,15 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 98 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 42 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 14 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 98]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 42]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 14]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13124,12 +12999,12 @@ static void Dw_nsq_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 28 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13293,17 +13168,17 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
-                const float vi4 = in[ib + 28 + s];
-                const float vi5 = in[ib + 35 + s];
-                const float vi6 = in[ib + 42 + s];
-                const float vi7 = in[ib + 49 + s];
-                const float vi8 = in[ib + 56 + s];
-                const float vi9 = in[ib + 63 + s];
-                const float vi10 = in[ib + 70 + s];
-                const float vi11 = in[ib + 77 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
+                const float vi4 = in[ib + s + 28];
+                const float vi5 = in[ib + s + 35];
+                const float vi6 = in[ib + s + 42];
+                const float vi7 = in[ib + s + 49];
+                const float vi8 = in[ib + s + 56];
+                const float vi9 = in[ib + s + 63];
+                const float vi10 = in[ib + s + 70];
+                const float vi11 = in[ib + s + 77];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -13325,47 +13200,47 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 28 + j] = v;
+                out[ob + j + 28] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 35 + j] = v;
+                out[ob + j + 35] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 42 + j] = v;
+                out[ob + j + 42] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 49 + j] = v;
+                out[ob + j + 49] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 56 + j] = v;
+                out[ob + j + 56] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 63 + j] = v;
+                out[ob + j + 63] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 70 + j] = v;
+                out[ob + j + 70] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 77 + j] = v;
+                out[ob + j + 77] = v;
             }
         }
     }
@@ -13475,13 +13350,13 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
-                const float vi4 = in[ib + 28 + s];
-                const float vi5 = in[ib + 35 + s];
-                const float vi6 = in[ib + 42 + s];
-                const float vi7 = in[ib + 49 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
+                const float vi4 = in[ib + s + 28];
+                const float vi5 = in[ib + s + 35];
+                const float vi6 = in[ib + s + 42];
+                const float vi7 = in[ib + s + 49];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -13499,31 +13374,31 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 28 + j] = v;
+                out[ob + j + 28] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 35 + j] = v;
+                out[ob + j + 35] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 42 + j] = v;
+                out[ob + j + 42] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 49 + j] = v;
+                out[ob + j + 49] = v;
             }
         }
     }
@@ -13532,7 +13407,6 @@ static void Pw_nsq_S2_12x4(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -13560,7 +13434,7 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13612,8 +13486,8 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 7 + j]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 7]; /* tap 1,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13652,8 +13526,8 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13703,9 +13577,9 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 7 + j]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 7]; /* tap 1,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13744,8 +13618,8 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 7 + j]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 7]; /* tap 1,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13784,8 +13658,8 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 60;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13849,10 +13723,10 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 60;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13899,10 +13773,10 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13967,12 +13841,12 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 21 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 7 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 21]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 7]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -14019,10 +13893,10 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 112 * vy + 14 * vx + 67;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 21 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 7 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 21]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 7]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -14036,63 +13910,55 @@ static void Up_nsq_S3_4c8p(const float *restrict in, float *restrict out, const 
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 48 * ct + 64;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 64;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 56 * g + 32 * n + 112;
-            const int o0 = 7 * g + 4 * n;
+            float *restrict d = packed + 112;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 56 * g + 24 * n + 144;
-            const int o0 = 7 * g + 3 * n + 4;
+            float *restrict d = packed + 144;
+            const int o0 = 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct + 168;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 168;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 48 * ct + 232;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 232;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->up_w[7 * k + o0 + j];
         }
     }
 }
@@ -14102,8 +13968,8 @@ void bottleneck_nsq(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 140,   /* stage 2's output in scratch */
-        S2_W = 112,   /* stage 2's packed weights */
-        S3_W = 168,   /* stage 3's packed weights */
+        S2_W = 112,     /* stage 2's packed weights */
+        S3_W = 168,     /* stage 3's packed weights */
     };
     Dw_nsq_S1_4c8p(in, scratch, packed);
     Pw_nsq_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -14130,7 +13996,8 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -14141,14 +14008,15 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (49.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 1x1 -> 13x14x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 49
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 8
@@ -14162,7 +14030,6 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_upk1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -14750,7 +14617,6 @@ static void Pw_upk1_S2_5x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
 static void Up_upk1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -14952,18 +14818,16 @@ void bottleneck_upk1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -14972,8 +14836,7 @@ void bottleneck_upk1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[j + 4] = w->up_w[o0 + j];
         }
     }
 }
@@ -14983,8 +14846,8 @@ void bottleneck_upk1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_upk1_S1_4c8p(in, scratch, packed);
     Pw_upk1_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -15011,8 +14874,8 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 7x7 -> 5x4x15
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 15: 3 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 15: 3 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 378
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15022,15 +14885,16 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (107.0 cycles, 72% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 8-pixel tail, 7 channel panels + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 8-pixel tail,
+ *       7 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 9x9 -> 17x16x31
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 7x6x31 copy of the input: unrolling every
  *       border class would take about 1712 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15043,7 +14907,6 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
     {
         const int vy = 0;
@@ -15164,30 +15027,30 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15363,34 +15226,34 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15502,26 +15365,26 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15720,48 +15583,48 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16041,55 +15904,55 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16260,41 +16123,41 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16422,30 +16285,30 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16621,34 +16484,34 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16760,26 +16623,26 @@ static void Dw_k7s4_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 60 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 45 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 45]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -16943,17 +16806,17 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
-                const float vi4 = in[ib + 60 + s];
-                const float vi5 = in[ib + 75 + s];
-                const float vi6 = in[ib + 90 + s];
-                const float vi7 = in[ib + 105 + s];
-                const float vi8 = in[ib + 120 + s];
-                const float vi9 = in[ib + 135 + s];
-                const float vi10 = in[ib + 150 + s];
-                const float vi11 = in[ib + 165 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
+                const float vi4 = in[ib + s + 60];
+                const float vi5 = in[ib + s + 75];
+                const float vi6 = in[ib + s + 90];
+                const float vi7 = in[ib + s + 105];
+                const float vi8 = in[ib + s + 120];
+                const float vi9 = in[ib + s + 135];
+                const float vi10 = in[ib + s + 150];
+                const float vi11 = in[ib + s + 165];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -16975,47 +16838,47 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 279 + j] = v;
+                out[ob + j + 279] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 310 + j] = v;
+                out[ob + j + 310] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 341 + j] = v;
+                out[ob + j + 341] = v;
             }
         }
     }
@@ -17125,13 +16988,13 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
-                const float vi4 = in[ib + 60 + s];
-                const float vi5 = in[ib + 75 + s];
-                const float vi6 = in[ib + 90 + s];
-                const float vi7 = in[ib + 105 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
+                const float vi4 = in[ib + s + 60];
+                const float vi5 = in[ib + s + 75];
+                const float vi6 = in[ib + s + 90];
+                const float vi7 = in[ib + s + 105];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -17149,31 +17012,31 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
         }
     }
@@ -17182,11 +17045,10 @@ static void Pw_k7s4_S2_12x4(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+        for (int j = 0; j < 124; ++j) stage[186 * y + j + 217] = in[124 * y + j];
     }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
@@ -17267,12 +17129,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 403 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 372 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * stage[ib + 217 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * stage[ib + 186 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[225 + j] * stage[ib + 31 + j]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[237 + j] * stage[ib + j]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 403]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 372]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 217]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 186]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * stage[ib + j + 31]; /* tap 8,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * stage[ib + j]; /* tap 8,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17359,12 +17221,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 59;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 403 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 372 + j]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * stage[ib + 217 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * stage[ib + 186 + j]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[228 + j] * stage[ib + 31 + j]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[240 + j] * stage[ib + j]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 403]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 372]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 217]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 186]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * stage[ib + j + 31]; /* tap 8,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * stage[ib + j]; /* tap 8,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17472,15 +17334,15 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 90;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + 434 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 403 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 372 + j]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * stage[ib + 248 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * stage[ib + 217 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * stage[ib + 186 + j]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[219 + j] * stage[ib + 62 + j]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[231 + j] * stage[ib + 31 + j]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[243 + j] * stage[ib + j]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j + 434]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 403]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 372]; /* tap 0,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 248]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 217]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 186]; /* tap 4,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * stage[ib + j + 62]; /* tap 8,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 31]; /* tap 8,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * stage[ib + j]; /* tap 8,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17567,12 +17429,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 121;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 434 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 403 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * stage[ib + 248 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * stage[ib + 217 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[222 + j] * stage[ib + 62 + j]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[234 + j] * stage[ib + 31 + j]; /* tap 8,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 434]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 403]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 248]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 217]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * stage[ib + j + 62]; /* tap 8,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * stage[ib + j + 31]; /* tap 8,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17645,10 +17507,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 524;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 403 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 372 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * stage[ib + 217 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * stage[ib + 186 + j]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 403]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 372]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 217]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * stage[ib + j + 186]; /* tap 5,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17721,10 +17583,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 555;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 403 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 372 + j]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * stage[ib + 217 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * stage[ib + 186 + j]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 403]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 372]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 217]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * stage[ib + j + 186]; /* tap 5,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17811,12 +17673,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 586;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 434 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 372 + j]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * stage[ib + 248 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * stage[ib + 217 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * stage[ib + 186 + j]; /* tap 5,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 434]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 372]; /* tap 1,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 248]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * stage[ib + j + 217]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * stage[ib + j + 186]; /* tap 5,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17889,10 +17751,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 617;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 434 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 403 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * stage[ib + 248 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * stage[ib + 217 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 434]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 403]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 248]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * stage[ib + j + 217]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -17965,10 +17827,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1020;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 403 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 372 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * stage[ib + 217 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * stage[ib + 186 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 403]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 372]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * stage[ib + j + 217]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * stage[ib + j + 186]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18041,10 +17903,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1051;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 403 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * stage[ib + 372 + j]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * stage[ib + 217 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * stage[ib + 186 + j]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 403]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 372]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * stage[ib + j + 217]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * stage[ib + j + 186]; /* tap 6,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18131,12 +17993,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1082;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 403 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * stage[ib + 372 + j]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * stage[ib + 248 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * stage[ib + 217 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * stage[ib + 186 + j]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 403]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 372]; /* tap 2,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * stage[ib + j + 248]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * stage[ib + j + 217]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 186]; /* tap 6,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18209,10 +18071,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1113;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 434 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 403 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * stage[ib + 248 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * stage[ib + 217 + j]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 434]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 403]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 248]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * stage[ib + j + 217]; /* tap 6,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18285,10 +18147,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1516;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * stage[ib + 403 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * stage[ib + 372 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[198 + j] * stage[ib + 217 + j]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[210 + j] * stage[ib + 186 + j]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 403]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 372]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * stage[ib + j + 217]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 186]; /* tap 7,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18361,10 +18223,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1547;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * stage[ib + 403 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * stage[ib + 372 + j]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[201 + j] * stage[ib + 217 + j]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[213 + j] * stage[ib + 186 + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 403]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 372]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * stage[ib + j + 217]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * stage[ib + j + 186]; /* tap 7,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18451,12 +18313,12 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1578;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * stage[ib + 434 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * stage[ib + 403 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * stage[ib + 372 + j]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * stage[ib + 248 + j]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[204 + j] * stage[ib + 217 + j]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[216 + j] * stage[ib + 186 + j]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 434]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 403]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 372]; /* tap 3,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 248]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * stage[ib + j + 217]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 186]; /* tap 7,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18529,10 +18391,10 @@ static void Up_k7s4_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 1984 * vy + 124 * vx + 1609;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * stage[ib + 434 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * stage[ib + 403 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[195 + j] * stage[ib + 248 + j]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[207 + j] * stage[ib + 217 + j]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 434]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 403]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * stage[ib + j + 248]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * stage[ib + j + 217]; /* tap 7,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -18550,38 +18412,34 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 12 */
-        const int ct = 0;
-        float *restrict d = packed + 150 * ct + 600;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 600;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 496 * g + 64 * n + 750;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 750;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 496 * g + 48 * n + 1198;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1198;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -18590,16 +18448,15 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[31 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 246 * ct + 3542;
-        const int o0 = 3 * ct + 28;
+        float *restrict d = packed + 3542;
+        const int o0 = 28;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->up_w[31 * k + o0 + j];
         }
     }
 }
@@ -18608,9 +18465,9 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_OUT = 300,   /* stage 2's output in scratch */
-        S2_W = 750,   /* stage 2's packed weights */
-        S3_W = 1246,   /* stage 3's packed weights */
+        S2_OUT = 300,     /* stage 2's output in scratch */
+        S2_W = 750,       /* stage 2's packed weights */
+        S3_W = 1246,      /* stage 3's packed weights */
         S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
     };
     Dw_k7s4_S1_4c8p(in, scratch, packed);
@@ -18638,7 +18495,8 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -18649,15 +18507,16 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
  *       x 32 outputs x 4 inputs: 5x8 register tile (5 pixels x 2 vectors: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (25.0 cycles, 100% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 5 pixel
- *       tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
- *       panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel panel; pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 9x9x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 114
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -18671,7 +18530,6 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_grp_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19188,7 +19046,6 @@ static void Pw_grp_S2_5x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_grp_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -19399,17 +19256,16 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 40 * g + 40 * n + 160;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 40 * g + 160;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -19418,7 +19274,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -19428,8 +19284,8 @@ void bottleneck_grp(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 400,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_grp_S1_4c8p(in, scratch, packed);
     Pw_grp_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -19456,7 +19312,8 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x5 -> 4x4x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 458
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -19471,7 +19328,8 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
  * stage 3: transposed depthwise 5x5 -> 7x7x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 546
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 32
@@ -19485,7 +19343,6 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_grpres_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -20215,110 +20072,95 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
                 float vacc10[1];
                 float vacc11[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
+                    vacc9[0] = vw[0];
+                    vacc10[0] = vw[0];
+                    vacc11[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 32 + s];
-                    const float vi2 = in[ib + 64 + s];
-                    const float vi3 = in[ib + 96 + s];
-                    const float vi4 = in[ib + 128 + s];
-                    const float vi5 = in[ib + 160 + s];
-                    const float vi6 = in[ib + 192 + s];
-                    const float vi7 = in[ib + 224 + s];
-                    const float vi8 = in[ib + 256 + s];
-                    const float vi9 = in[ib + 288 + s];
-                    const float vi10 = in[ib + 320 + s];
-                    const float vi11 = in[ib + 352 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 64];
+                    const float vi3 = in[ib + 96];
+                    const float vi4 = in[ib + 128];
+                    const float vi5 = in[ib + 160];
+                    const float vi6 = in[ib + 192];
+                    const float vi7 = in[ib + 224];
+                    const float vi8 = in[ib + 256];
+                    const float vi9 = in[ib + 288];
+                    const float vi10 = in[ib + 320];
+                    const float vi11 = in[ib + 352];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
+                        vacc9[0] += vi9 * vk[0];
+                        vacc10[0] += vi10 * vk[0];
+                        vacc11[0] += vi11 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 64 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 96 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 96] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    out[ob + 128 + j] = v;
+                    float v = vacc4[0];
+                    out[ob + 128] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    out[ob + 160 + j] = v;
+                    float v = vacc5[0];
+                    out[ob + 160] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    out[ob + 192 + j] = v;
+                    float v = vacc6[0];
+                    out[ob + 192] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    out[ob + 224 + j] = v;
+                    float v = vacc7[0];
+                    out[ob + 224] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    out[ob + 256 + j] = v;
+                    float v = vacc8[0];
+                    out[ob + 256] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc9[j];
-                    out[ob + 288 + j] = v;
+                    float v = vacc9[0];
+                    out[ob + 288] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc10[j];
-                    out[ob + 320 + j] = v;
+                    float v = vacc10[0];
+                    out[ob + 320] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc11[j];
-                    out[ob + 352 + j] = v;
+                    float v = vacc11[0];
+                    out[ob + 352] = v;
                 }
             }
         }
@@ -20332,46 +20174,39 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 32 + s];
-                    const float vi2 = in[ib + 64 + s];
-                    const float vi3 = in[ib + 96 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 64];
+                    const float vi3 = in[ib + 96];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 64 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 96 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 96] = v;
                 }
             }
         }
@@ -20381,7 +20216,6 @@ static void Pw_grpres_S2_12x1(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_grpres_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
     {
         const int vy = 0;
@@ -21131,18 +20965,16 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 32; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 832;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g + 832;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -21151,7 +20983,7 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -21161,8 +20993,8 @@ void bottleneck_grpres(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 512,   /* stage 2's output in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
-        S3_W = 896,   /* stage 3's packed weights */
+        S2_W = 832,     /* stage 2's packed weights */
+        S3_W = 896,     /* stage 3's packed weights */
     };
     Dw_grpres_S1_4c8p(in, scratch, packed);
     Pw_grpres_S2_12x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -21190,7 +21022,8 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 7x7x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -21205,7 +21038,8 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
  * stage 3: transposed depthwise 3x3 -> 14x14x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -21219,7 +21053,6 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_topo_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -21588,17 +21421,17 @@ static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 2; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 8 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
-                    vacc4[j] += in[ib + 64 + k] * vk[j];
-                    vacc5[j] += in[ib + 80 + k] * vk[j];
-                    vacc6[j] += in[ib + 96 + k] * vk[j];
-                    vacc7[j] += in[ib + 112 + k] * vk[j];
-                    vacc8[j] += in[ib + 128 + k] * vk[j];
-                    vacc9[j] += in[ib + 144 + k] * vk[j];
-                    vacc10[j] += in[ib + 160 + k] * vk[j];
-                    vacc11[j] += in[ib + 176 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
+                    vacc4[j] += in[ib + k + 64] * vk[j];
+                    vacc5[j] += in[ib + k + 80] * vk[j];
+                    vacc6[j] += in[ib + k + 96] * vk[j];
+                    vacc7[j] += in[ib + k + 112] * vk[j];
+                    vacc8[j] += in[ib + k + 128] * vk[j];
+                    vacc9[j] += in[ib + k + 144] * vk[j];
+                    vacc10[j] += in[ib + k + 160] * vk[j];
+                    vacc11[j] += in[ib + k + 176] * vk[j];
                 }
             }
             for (int j = 0; j < 2; ++j) {
@@ -21607,47 +21440,47 @@ static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc4[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc5[j];
-                out[ob + 160 + j] = v;
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc6[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc7[j];
-                out[ob + 224 + j] = v;
+                out[ob + j + 224] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc8[j];
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc9[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc10[j];
-                out[ob + 320 + j] = v;
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc11[j];
-                out[ob + 352 + j] = v;
+                out[ob + j + 352] = v;
             }
         }
     }
@@ -21678,7 +21511,6 @@ static void Pw_topo_S2_12x2(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_topo_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -22129,17 +21961,16 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 160 * g + 10 * n + 160;
-            const int o0 = 32 * g + 2 * n;
+            float *restrict d = packed + 10 * n + 160;
+            const int o0 = 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -22148,7 +21979,7 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -22158,8 +21989,8 @@ void bottleneck_topo(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 784,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_topo_S1_4c8p(in, scratch, packed);
     Pw_topo_S2_12x2(scratch, scratch + S2_OUT, packed + S2_W);
@@ -22187,7 +22018,8 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 6x7x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -22204,7 +22036,8 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
  * stage 3: transposed depthwise 3x3 -> 11x13x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -22218,7 +22051,6 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_topo3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -22762,9 +22594,9 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -22773,15 +22605,15 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -22801,7 +22633,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -22810,7 +22642,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -22819,7 +22651,6 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_topo3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -23114,17 +22945,16 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n + 240;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -23133,7 +22963,7 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -23143,8 +22973,8 @@ void bottleneck_topo3(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1008,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 408,   /* stage 3's packed weights */
+        S2_W = 240,      /* stage 2's packed weights */
+        S3_W = 408,      /* stage 3's packed weights */
     };
     Dw_topo3_S1_4c8p(in, scratch, packed);
     Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -23171,8 +23001,8 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 7x7x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -23182,15 +23012,16 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (122.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 2 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 13x13x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -23204,7 +23035,6 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -23244,15 +23074,14 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23347,17 +23176,16 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23401,15 +23229,14 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23460,17 +23287,16 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23588,20 +23414,19 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23652,17 +23477,16 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23706,15 +23530,14 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23809,17 +23632,16 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23863,15 +23685,14 @@ static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -23976,53 +23797,46 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
+                vacc4[0] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
         }
     }
@@ -24105,45 +23919,39 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -24152,7 +23960,6 @@ static void Pw_nobias_S2_5x8(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
@@ -24221,13 +24028,12 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -24302,14 +24108,13 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 33;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -24392,14 +24197,13 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 237;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 119 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 119]; /* tap 0,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -24492,16 +24296,15 @@ static void Up_nobias_S3_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 442 * vy + 34 * vx + 254;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 136 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 136]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 119]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -24519,31 +24322,27 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 289 * g + 136 * n + 153;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 136 * n + 153;
+            const int o0 = 8 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 425;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 425;
+            const int o0 = 16;
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -24555,11 +24354,10 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 586;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 586;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->up_w[17 * k + o0 + j]; }
+            d[k] = w->up_w[17 * k + o0];
         }
     }
 }
@@ -24569,8 +24367,8 @@ void bottleneck_nobias(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 833,   /* stage 2's output in scratch */
-        S2_W = 153,   /* stage 2's packed weights */
-        S3_W = 442,   /* stage 3's packed weights */
+        S2_W = 153,     /* stage 2's packed weights */
+        S3_W = 442,     /* stage 3's packed weights */
     };
     Dw_nobias_S1_4c8p(in, scratch, packed);
     Pw_nobias_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -24597,8 +24395,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -24608,14 +24406,15 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (32.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x8x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -24629,7 +24428,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -24701,18 +24499,17 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24757,16 +24554,15 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24859,21 +24655,20 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24925,18 +24720,17 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25012,18 +24806,17 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25068,16 +24861,15 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25304,7 +25096,6 @@ static void Pw_acts_S2_6x8(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_acts_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -25562,26 +25353,24 @@ void bottleneck_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 160 * g + 80 * n + 90;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 80 * n + 90;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -25590,7 +25379,7 @@ void bottleneck_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -25600,8 +25389,8 @@ void bottleneck_acts(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 90,   /* stage 2's packed weights */
-        S3_W = 250,   /* stage 3's packed weights */
+        S2_W = 90,      /* stage 2's packed weights */
+        S3_W = 250,     /* stage 3's packed weights */
     };
     Dw_acts_S1_4c8p(in, scratch, packed);
     Pw_acts_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -25628,7 +25417,8 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 4x4x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 480
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 64
@@ -25639,15 +25429,16 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (136.0 cycles, 96% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 8 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       8 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       17 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 5x5 -> 8x7x65
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 65: 16 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 65: 16 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 660
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -25660,7 +25451,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = 0;
@@ -26554,67 +26344,59 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
-                const float vi4 = in[ib + 256 + s];
-                const float vi5 = in[ib + 320 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
+                const float vi4 = in[ib + s + 256];
+                const float vi5 = in[ib + s + 320];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 260 + j] = v;
+                out[ob + 260] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 325 + j] = v;
+                out[ob + 325] = v;
             }
         }
     }
@@ -26705,49 +26487,43 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -26756,7 +26532,6 @@ static void Pw_acts2_S2_6x8(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
     {
         const int vy = 0;
@@ -26788,13 +26563,12 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -26841,14 +26615,13 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -26884,13 +26657,12 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -26939,13 +26711,12 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -26988,15 +26759,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27057,17 +26827,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27110,15 +26879,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27178,15 +26946,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 129;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 195 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 260 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
+                vacc[0] += vw[17] * in[ib - 195]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 260]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27230,15 +26997,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27300,17 +27066,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27354,15 +27119,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27423,15 +27187,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27482,17 +27245,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27568,20 +27330,19 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27632,17 +27393,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27714,17 +27474,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27768,15 +27527,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27838,17 +27596,16 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27892,15 +27649,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 519;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27961,15 +27717,14 @@ static void Up_acts2_S3_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 260 * vy + 65 * vx + 64;
                 const int ob = 910 * vy + 130 * vx + 584;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -27984,29 +27739,26 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4225 * g + 520 * n + 1664;
-            const int o0 = 65 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 1664;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 5824;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 5824;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -28015,16 +27767,15 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[65 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 7553;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 7553;
+        const int o0 = 64;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[65 * k + o0 + j]; }
+            d[k + 1] = w->up_w[65 * k + o0];
         }
     }
 }
@@ -28034,8 +27785,8 @@ void bottleneck_acts2(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1024,   /* stage 2's output in scratch */
-        S2_W = 1664,   /* stage 2's packed weights */
-        S3_W = 5889,   /* stage 3's packed weights */
+        S2_W = 1664,     /* stage 2's packed weights */
+        S3_W = 5889,     /* stage 3's packed weights */
     };
     Dw_acts2_S1_4c8p(in, scratch, packed);
     Pw_acts2_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -28062,7 +27813,8 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 1x1x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -28073,14 +27825,15 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 25% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 1x1x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -28094,7 +27847,6 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_px_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -28153,7 +27905,6 @@ static void Pw_px_S2_1x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_px_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -28186,18 +27937,16 @@ void bottleneck_px_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -28206,7 +27955,7 @@ void bottleneck_px_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -28216,7 +27965,7 @@ void bottleneck_px(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         S2_OUT = 8,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
+        S2_W = 80,    /* stage 2's packed weights */
         S3_W = 152,   /* stage 3's packed weights */
     };
     Dw_px_S1_4c8p(in, scratch, packed);
@@ -28244,7 +27993,8 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 1x1x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -28258,8 +28008,8 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  * stage 3: transposed depthwise 3x3 -> 2x1x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -28272,7 +28022,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_strip_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
     {
         const int vy = 0;
@@ -28331,7 +28080,6 @@ static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -28343,7 +28091,7 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 9 * vy + 9 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -28362,7 +28110,7 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 9 * vy + 9 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -28376,33 +28124,29 @@ static void Up_strip_S3_3c8p(const float *restrict in, float *restrict out, cons
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 15 * g + 15 * n + 104;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 104;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 119;
-        const int o0 = 3 * ct;
+        float *restrict d = packed + 119;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->up_w[3 * k + o0 + j];
         }
     }
 }
@@ -28440,8 +28184,8 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 7x7x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -28451,15 +28195,16 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (54.5 cycles, 56% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 1-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 1-pixel tail,
+ *       1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 7x7x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -28472,7 +28217,6 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -28512,15 +28256,14 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28615,17 +28358,16 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28669,15 +28411,14 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28728,17 +28469,16 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28856,20 +28596,19 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28920,17 +28659,16 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -28974,15 +28712,14 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29077,17 +28814,16 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 5 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 30]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 5]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29131,15 +28867,14 @@ static void Dw_dflt_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 35]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29283,109 +29018,95 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
-                const float vi4 = in[ib + 20 + s];
-                const float vi5 = in[ib + 25 + s];
-                const float vi6 = in[ib + 30 + s];
-                const float vi7 = in[ib + 35 + s];
-                const float vi8 = in[ib + 40 + s];
-                const float vi9 = in[ib + 45 + s];
-                const float vi10 = in[ib + 50 + s];
-                const float vi11 = in[ib + 55 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
+                const float vi4 = in[ib + s + 20];
+                const float vi5 = in[ib + s + 25];
+                const float vi6 = in[ib + s + 30];
+                const float vi7 = in[ib + s + 35];
+                const float vi8 = in[ib + s + 40];
+                const float vi9 = in[ib + s + 45];
+                const float vi10 = in[ib + s + 50];
+                const float vi11 = in[ib + s + 55];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 20 + j] = v;
+                float v = vacc4[0];
+                out[ob + 20] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 25 + j] = v;
+                float v = vacc5[0];
+                out[ob + 25] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 30 + j] = v;
+                float v = vacc6[0];
+                out[ob + 30] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 35 + j] = v;
+                float v = vacc7[0];
+                out[ob + 35] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 40 + j] = v;
+                float v = vacc8[0];
+                out[ob + 40] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 45 + j] = v;
+                float v = vacc9[0];
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 50 + j] = v;
+                float v = vacc10[0];
+                out[ob + 50] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 55 + j] = v;
+                float v = vacc11[0];
+                out[ob + 55] = v;
             }
         }
     }
@@ -29413,21 +29134,18 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
             const int ob = 240 + 4;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -29436,7 +29154,6 @@ static void Pw_dflt_S2_12x4(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -29476,15 +29193,14 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29579,17 +29295,16 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29633,15 +29348,14 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29692,17 +29406,16 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29820,20 +29533,19 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 40 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 40]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29884,17 +29596,16 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 35 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 30 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 35]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 30]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -29938,15 +29649,14 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -30041,17 +29751,16 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 30 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 30]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -30095,15 +29804,14 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 5 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 35 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 40 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 5]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 35]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 40]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -30114,63 +29822,55 @@ static void Up_dflt_S3_4c8p(const float *restrict in, float *restrict out, const
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 40;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 40;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 24 * n + 50;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 50;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 6 * n + 74;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 74;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 5; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
+                d[s + 1] = w->pw_w[5 * o0 + s];
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 80;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 80;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 120;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 120;
+        const int o0 = 4;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[5 * k + o0 + j]; }
+            d[k + 1] = w->up_w[5 * k + o0];
         }
     }
 }
@@ -30180,8 +29880,8 @@ void bottleneck_dflt(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 245,   /* stage 2's output in scratch */
-        S2_W = 50,   /* stage 2's packed weights */
-        S3_W = 80,   /* stage 3's packed weights */
+        S2_W = 50,      /* stage 2's packed weights */
+        S3_W = 80,      /* stage 3's packed weights */
     };
     Dw_dflt_S1_4c8p(in, scratch, packed);
     Pw_dflt_S2_12x4(scratch, scratch + S2_OUT, packed + S2_W);

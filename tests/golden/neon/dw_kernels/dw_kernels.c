@@ -18,8 +18,8 @@
  * stage 1: depthwise 1x1 -> 9x17x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -30,7 +30,6 @@
 /* simd/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int ct = 0; ct < 8; ++ct) {
@@ -111,12 +110,11 @@ static void Dw_k1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 561 * vy + 33 * vx + 32;
                 const int ob = 561 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -131,18 +129,15 @@ void dw_kernels_k1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[j + 4] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -171,8 +166,8 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 2x2 -> 8x7x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -183,7 +178,6 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -266,15 +260,14 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 35 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 40 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 35]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib + 40]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -309,13 +302,12 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 35 + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 35]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -385,13 +377,12 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -423,12 +414,11 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 35 * vy + 5 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -439,21 +429,19 @@ static void Dw_k2_4c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 5 * ct + 20;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 20;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 4; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -482,8 +470,8 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 13x15x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -494,7 +482,6 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -534,15 +521,14 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -748,17 +734,16 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -802,15 +787,14 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -861,17 +845,16 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1133,20 +1116,19 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1197,17 +1179,16 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1251,15 +1232,14 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1465,17 +1445,16 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1519,15 +1498,14 @@ static void Dw_k3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 255 * vy + 17 * vx + 16;
                 const int ob = 255 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1542,16 +1520,15 @@ void dw_kernels_k3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -1580,7 +1557,8 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 4x4 -> 7x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1592,7 +1570,6 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -2787,7 +2764,7 @@ void dw_kernels_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2816,8 +2793,8 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 14x13x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2828,7 +2805,6 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2888,20 +2864,19 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2977,23 +2952,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3290,26 +3264,25 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3385,23 +3358,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3465,20 +3437,19 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3554,23 +3525,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3662,27 +3632,26 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4054,31 +4023,30 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4170,27 +4138,26 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4266,23 +4233,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4369,26 +4335,25 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4495,31 +4460,30 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4965,36 +4929,35 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 252 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 252]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5101,31 +5064,30 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 243 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 243]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5212,26 +5174,25 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 216 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 225 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 234 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 216]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 225]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 234]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5307,23 +5268,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5415,27 +5375,26 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5807,31 +5766,30 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 135 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 135]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5923,27 +5881,26 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 126 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 126]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6019,23 +5976,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 99 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 108 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 117 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 99]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 108]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 117]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6099,20 +6055,19 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6188,23 +6143,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6501,26 +6455,25 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 216 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 216]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6596,23 +6549,22 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 225 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 108 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 225]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 108]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6676,20 +6628,19 @@ static void Dw_k5_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 252 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 243 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 234 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 135 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 126 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 252]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 243]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 234]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 135]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 126]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 117]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6704,16 +6655,15 @@ void dw_kernels_k5_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -6742,8 +6692,8 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 6x6 -> 9x8x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 14x13x7 copy of the input: unrolling every
  *       border class would take about 1161 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -6754,11 +6704,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k6_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[91 * y + j + 196] = in[56 * y + j];
     }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -7213,42 +7162,42 @@ static void Dw_k6_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 7 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 14 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 28 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 35 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 91 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 112 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 119 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 126 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 182 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 189 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 196 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 203 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 210 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 217 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 273 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 280 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 287 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 294 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 301 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 308 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 364 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * stage[ib + 371 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * stage[ib + 378 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * stage[ib + 385 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * stage[ib + 392 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * stage[ib + 399 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * stage[ib + 455 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * stage[ib + 462 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * stage[ib + 469 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * stage[ib + 476 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * stage[ib + 483 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * stage[ib + 490 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 7]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 14]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 28]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 35]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 91]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 98]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 112]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 119]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 126]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 182]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 189]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 196]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 203]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 210]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 217]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 273]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 280]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 287]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 294]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 301]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 308]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 364]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 371]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 378]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 385]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 392]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 399]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 455]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 462]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 469]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 476]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 483]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 490]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7262,21 +7211,19 @@ static void Dw_k6_4c8p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 148 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 111 * ct + 148;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 148;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -7307,8 +7254,8 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 7x7 -> 16x17x31
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 22x23x31 copy of the input: unrolling every
  *       border class would take about 3914 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -7319,11 +7266,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k7_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+        for (int j = 0; j < 527; ++j) stage[713 * y + j + 2232] = in[527 * y + j];
     }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
@@ -8126,55 +8072,55 @@ static void Dw_k7_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 527 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 155 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 186 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 713 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 744 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 775 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 806 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 837 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 868 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 899 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 1426 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 1457 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 1488 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 1519 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 1550 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 1581 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 1612 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 2139 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 2170 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 2201 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 2232 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * stage[ib + 2263 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * stage[ib + 2294 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * stage[ib + 2325 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * stage[ib + 2852 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * stage[ib + 2883 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * stage[ib + 2914 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * stage[ib + 2945 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * stage[ib + 2976 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * stage[ib + 3007 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * stage[ib + 3038 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * stage[ib + 3565 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * stage[ib + 3596 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * stage[ib + 3627 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * stage[ib + 3658 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * stage[ib + 3689 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * stage[ib + 3720 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * stage[ib + 3751 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * stage[ib + 4278 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * stage[ib + 4309 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * stage[ib + 4340 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * stage[ib + 4371 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * stage[ib + 4402 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * stage[ib + 4433 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * stage[ib + 4464 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 155]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 186]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 713]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 744]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 775]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 806]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 837]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 868]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 899]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 1426]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 1457]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 1488]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 1519]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 1550]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 1581]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 1612]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 2139]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 2170]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 2201]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 2232]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 2263]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 2294]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 2325]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 2852]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 2883]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 2914]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 2945]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 2976]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 3007]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 3038]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 3565]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 3596]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 3627]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 3658]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 3689]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 3720]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 3751]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 4278]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 4309]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 4340]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 4371]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 4402]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 4433]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 4464]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8192,16 +8138,15 @@ void dw_kernels_k7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 150 * ct + 1400;
-        const int o0 = 3 * ct + 28;
+        float *restrict d = packed + 1400;
+        const int o0 = 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -8232,7 +8177,8 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 9x9 -> 15x16x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: borders staged through a zero-padded 23x24x8 copy of the input: unrolling every
  *       border class would take about 4693 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 8
@@ -8244,11 +8190,10 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k9_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 15; ++y) {
-        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+        for (int j = 0; j < 128; ++j) stage[192 * y + j + 800] = in[128 * y + j];
     }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
@@ -9201,7 +9146,7 @@ void dw_kernels_k9_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -9232,8 +9177,8 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 11x11 -> 13x14x15
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 15: 3 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 15: 3 full tiles + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 23x24x15 copy of the input: unrolling every
  *       border class would take about 9733 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -9244,11 +9189,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k11_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 9733 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+        for (int j = 0; j < 210; ++j) stage[360 * y + j + 1875] = in[210 * y + j];
     }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -11762,127 +11706,127 @@ static void Dw_k11_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 210 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 60 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 75 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 90 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 105 + j]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 120 + j]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 135 + j]; /* tap 0,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 150 + j]; /* tap 0,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 360 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 375 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 390 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 405 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 420 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 435 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 450 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 465 + j]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 480 + j]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 495 + j]; /* tap 1,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 510 + j]; /* tap 1,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 720 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 735 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 750 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * stage[ib + 765 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * stage[ib + 780 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * stage[ib + 795 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * stage[ib + 810 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * stage[ib + 825 + j]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * stage[ib + 840 + j]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * stage[ib + 855 + j]; /* tap 2,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * stage[ib + 870 + j]; /* tap 2,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * stage[ib + 1080 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * stage[ib + 1095 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * stage[ib + 1110 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * stage[ib + 1125 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * stage[ib + 1140 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * stage[ib + 1155 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * stage[ib + 1170 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * stage[ib + 1185 + j]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * stage[ib + 1200 + j]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * stage[ib + 1215 + j]; /* tap 3,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * stage[ib + 1230 + j]; /* tap 3,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * stage[ib + 1440 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * stage[ib + 1455 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * stage[ib + 1470 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * stage[ib + 1485 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * stage[ib + 1500 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * stage[ib + 1515 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * stage[ib + 1530 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * stage[ib + 1545 + j]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * stage[ib + 1560 + j]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * stage[ib + 1575 + j]; /* tap 4,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * stage[ib + 1590 + j]; /* tap 4,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * stage[ib + 1800 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * stage[ib + 1815 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * stage[ib + 1830 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * stage[ib + 1845 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * stage[ib + 1860 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * stage[ib + 1875 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * stage[ib + 1890 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * stage[ib + 1905 + j]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * stage[ib + 1920 + j]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[195 + j] * stage[ib + 1935 + j]; /* tap 5,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[198 + j] * stage[ib + 1950 + j]; /* tap 5,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[201 + j] * stage[ib + 2160 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[204 + j] * stage[ib + 2175 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[207 + j] * stage[ib + 2190 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[210 + j] * stage[ib + 2205 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[213 + j] * stage[ib + 2220 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[216 + j] * stage[ib + 2235 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[219 + j] * stage[ib + 2250 + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[222 + j] * stage[ib + 2265 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[225 + j] * stage[ib + 2280 + j]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[228 + j] * stage[ib + 2295 + j]; /* tap 6,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[231 + j] * stage[ib + 2310 + j]; /* tap 6,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[234 + j] * stage[ib + 2520 + j]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[237 + j] * stage[ib + 2535 + j]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[240 + j] * stage[ib + 2550 + j]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[243 + j] * stage[ib + 2565 + j]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[246 + j] * stage[ib + 2580 + j]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[249 + j] * stage[ib + 2595 + j]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[252 + j] * stage[ib + 2610 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[255 + j] * stage[ib + 2625 + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[258 + j] * stage[ib + 2640 + j]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[261 + j] * stage[ib + 2655 + j]; /* tap 7,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[264 + j] * stage[ib + 2670 + j]; /* tap 7,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[267 + j] * stage[ib + 2880 + j]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[270 + j] * stage[ib + 2895 + j]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[273 + j] * stage[ib + 2910 + j]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[276 + j] * stage[ib + 2925 + j]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[279 + j] * stage[ib + 2940 + j]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[282 + j] * stage[ib + 2955 + j]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[285 + j] * stage[ib + 2970 + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[288 + j] * stage[ib + 2985 + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[291 + j] * stage[ib + 3000 + j]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * stage[ib + 3015 + j]; /* tap 8,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[297 + j] * stage[ib + 3030 + j]; /* tap 8,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[300 + j] * stage[ib + 3240 + j]; /* tap 9,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[303 + j] * stage[ib + 3255 + j]; /* tap 9,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[306 + j] * stage[ib + 3270 + j]; /* tap 9,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[309 + j] * stage[ib + 3285 + j]; /* tap 9,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[312 + j] * stage[ib + 3300 + j]; /* tap 9,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[315 + j] * stage[ib + 3315 + j]; /* tap 9,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[318 + j] * stage[ib + 3330 + j]; /* tap 9,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[321 + j] * stage[ib + 3345 + j]; /* tap 9,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[324 + j] * stage[ib + 3360 + j]; /* tap 9,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[327 + j] * stage[ib + 3375 + j]; /* tap 9,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[330 + j] * stage[ib + 3390 + j]; /* tap 9,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[333 + j] * stage[ib + 3600 + j]; /* tap 10,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * stage[ib + 3615 + j]; /* tap 10,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * stage[ib + 3630 + j]; /* tap 10,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * stage[ib + 3645 + j]; /* tap 10,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[345 + j] * stage[ib + 3660 + j]; /* tap 10,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[348 + j] * stage[ib + 3675 + j]; /* tap 10,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[351 + j] * stage[ib + 3690 + j]; /* tap 10,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[354 + j] * stage[ib + 3705 + j]; /* tap 10,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[357 + j] * stage[ib + 3720 + j]; /* tap 10,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[360 + j] * stage[ib + 3735 + j]; /* tap 10,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[363 + j] * stage[ib + 3750 + j]; /* tap 10,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 60]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 75]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 90]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 105]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 120]; /* tap 0,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 135]; /* tap 0,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 150]; /* tap 0,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 360]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 375]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 390]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 405]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 420]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 435]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 450]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 465]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 480]; /* tap 1,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 495]; /* tap 1,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 510]; /* tap 1,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 720]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 735]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 750]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 765]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 780]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 795]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 810]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 825]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 840]; /* tap 2,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 855]; /* tap 2,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 870]; /* tap 2,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 1080]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 1095]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 1110]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 1125]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 1140]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 1155]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 1170]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 1185]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 1200]; /* tap 3,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 1215]; /* tap 3,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 1230]; /* tap 3,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 1440]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 1455]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 1470]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 1485]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 1500]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * stage[ib + j + 1515]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * stage[ib + j + 1530]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * stage[ib + j + 1545]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * stage[ib + j + 1560]; /* tap 4,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * stage[ib + j + 1575]; /* tap 4,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * stage[ib + j + 1590]; /* tap 4,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1800]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * stage[ib + j + 1815]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * stage[ib + j + 1830]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * stage[ib + j + 1845]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * stage[ib + j + 1860]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * stage[ib + j + 1875]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * stage[ib + j + 1890]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 1905]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1920]; /* tap 5,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * stage[ib + j + 1935]; /* tap 5,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * stage[ib + j + 1950]; /* tap 5,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * stage[ib + j + 2160]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * stage[ib + j + 2175]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * stage[ib + j + 2190]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 2205]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * stage[ib + j + 2220]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 2235]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * stage[ib + j + 2250]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * stage[ib + j + 2265]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * stage[ib + j + 2280]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * stage[ib + j + 2295]; /* tap 6,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 2310]; /* tap 6,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * stage[ib + j + 2520]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * stage[ib + j + 2535]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 2550]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * stage[ib + j + 2565]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 246] * stage[ib + j + 2580]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 249] * stage[ib + j + 2595]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 2610]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 255] * stage[ib + j + 2625]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 258] * stage[ib + j + 2640]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 261] * stage[ib + j + 2655]; /* tap 7,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 2670]; /* tap 7,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 267] * stage[ib + j + 2880]; /* tap 8,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 270] * stage[ib + j + 2895]; /* tap 8,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 2910]; /* tap 8,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 276] * stage[ib + j + 2925]; /* tap 8,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 279] * stage[ib + j + 2940]; /* tap 8,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 282] * stage[ib + j + 2955]; /* tap 8,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 285] * stage[ib + j + 2970]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 2985]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * stage[ib + j + 3000]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 3015]; /* tap 8,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * stage[ib + j + 3030]; /* tap 8,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 300] * stage[ib + j + 3240]; /* tap 9,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 303] * stage[ib + j + 3255]; /* tap 9,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 306] * stage[ib + j + 3270]; /* tap 9,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 309] * stage[ib + j + 3285]; /* tap 9,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 3300]; /* tap 9,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 3315]; /* tap 9,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 318] * stage[ib + j + 3330]; /* tap 9,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 321] * stage[ib + j + 3345]; /* tap 9,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 324] * stage[ib + j + 3360]; /* tap 9,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 327] * stage[ib + j + 3375]; /* tap 9,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 330] * stage[ib + j + 3390]; /* tap 9,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 333] * stage[ib + j + 3600]; /* tap 10,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 3615]; /* tap 10,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * stage[ib + j + 3630]; /* tap 10,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * stage[ib + j + 3645]; /* tap 10,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 345] * stage[ib + j + 3660]; /* tap 10,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 348] * stage[ib + j + 3675]; /* tap 10,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 351] * stage[ib + j + 3690]; /* tap 10,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 354] * stage[ib + j + 3705]; /* tap 10,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 357] * stage[ib + j + 3720]; /* tap 10,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 3735]; /* tap 10,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 363] * stage[ib + j + 3750]; /* tap 10,10 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11900,16 +11844,15 @@ void dw_kernels_k11_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 12 */
-        const int ct = 0;
-        float *restrict d = packed + 366 * ct + 1464;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 1464;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -11940,7 +11883,8 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 15x15 -> 17x16x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: borders staged through a zero-padded 31x30x4 copy of the input: unrolling every
  *       border class would take about 31261 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 4
@@ -11952,11 +11896,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+        for (int j = 0; j < 64; ++j) stage[120 * y + j + 868] = in[64 * y + j];
     }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
@@ -14489,12 +14432,11 @@ static void Dw_k15_4c8p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 904 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -14525,8 +14467,8 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 237 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14537,7 +14479,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -14547,231 +14488,231 @@ static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 3 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 6 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 9 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 12 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 27 + j]; /* tap 0,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 30 + j]; /* tap 0,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 33 + j]; /* tap 0,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 36 + j]; /* tap 0,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 39 + j]; /* tap 0,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 42 + j]; /* tap 0,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 51 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 54 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 57 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 63 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 66 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 69 + j]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 75 + j]; /* tap 1,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 78 + j]; /* tap 1,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 81 + j]; /* tap 1,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 84 + j]; /* tap 1,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 87 + j]; /* tap 1,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 90 + j]; /* tap 1,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 102 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 105 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 108 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 111 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 114 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 117 + j]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 120 + j]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 123 + j]; /* tap 2,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 126 + j]; /* tap 2,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 129 + j]; /* tap 2,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 132 + j]; /* tap 2,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 135 + j]; /* tap 2,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 138 + j]; /* tap 2,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 147 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 150 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * in[ib + 156 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * in[ib + 159 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * in[ib + 162 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * in[ib + 165 + j]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * in[ib + 168 + j]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * in[ib + 171 + j]; /* tap 3,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * in[ib + 174 + j]; /* tap 3,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * in[ib + 177 + j]; /* tap 3,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * in[ib + 180 + j]; /* tap 3,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * in[ib + 183 + j]; /* tap 3,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * in[ib + 186 + j]; /* tap 3,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * in[ib + 201 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[195 + j] * in[ib + 204 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[198 + j] * in[ib + 207 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[201 + j] * in[ib + 210 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[204 + j] * in[ib + 213 + j]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[207 + j] * in[ib + 216 + j]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[210 + j] * in[ib + 219 + j]; /* tap 4,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[213 + j] * in[ib + 222 + j]; /* tap 4,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[216 + j] * in[ib + 225 + j]; /* tap 4,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[219 + j] * in[ib + 228 + j]; /* tap 4,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[222 + j] * in[ib + 231 + j]; /* tap 4,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[225 + j] * in[ib + 234 + j]; /* tap 4,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[228 + j] * in[ib + 240 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[231 + j] * in[ib + 243 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[234 + j] * in[ib + 246 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[237 + j] * in[ib + 249 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[240 + j] * in[ib + 252 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[243 + j] * in[ib + 255 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[246 + j] * in[ib + 258 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[249 + j] * in[ib + 261 + j]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[252 + j] * in[ib + 264 + j]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[255 + j] * in[ib + 267 + j]; /* tap 5,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[258 + j] * in[ib + 270 + j]; /* tap 5,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[261 + j] * in[ib + 273 + j]; /* tap 5,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[264 + j] * in[ib + 276 + j]; /* tap 5,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[267 + j] * in[ib + 279 + j]; /* tap 5,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[270 + j] * in[ib + 282 + j]; /* tap 5,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[273 + j] * in[ib + 288 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[276 + j] * in[ib + 291 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[279 + j] * in[ib + 294 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[282 + j] * in[ib + 297 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[285 + j] * in[ib + 300 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[288 + j] * in[ib + 303 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[291 + j] * in[ib + 306 + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib + 309 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[297 + j] * in[ib + 312 + j]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[300 + j] * in[ib + 315 + j]; /* tap 6,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[303 + j] * in[ib + 318 + j]; /* tap 6,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[306 + j] * in[ib + 321 + j]; /* tap 6,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[309 + j] * in[ib + 324 + j]; /* tap 6,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[312 + j] * in[ib + 327 + j]; /* tap 6,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[315 + j] * in[ib + 330 + j]; /* tap 6,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[318 + j] * in[ib + 336 + j]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[321 + j] * in[ib + 339 + j]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[324 + j] * in[ib + 342 + j]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[327 + j] * in[ib + 345 + j]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[330 + j] * in[ib + 348 + j]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[333 + j] * in[ib + 351 + j]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib + 354 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + 357 + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 360 + j]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[345 + j] * in[ib + 363 + j]; /* tap 7,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[348 + j] * in[ib + 366 + j]; /* tap 7,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[351 + j] * in[ib + 369 + j]; /* tap 7,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[354 + j] * in[ib + 372 + j]; /* tap 7,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[357 + j] * in[ib + 375 + j]; /* tap 7,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[360 + j] * in[ib + 378 + j]; /* tap 7,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[363 + j] * in[ib + 384 + j]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[366 + j] * in[ib + 387 + j]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[369 + j] * in[ib + 390 + j]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[372 + j] * in[ib + 393 + j]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[375 + j] * in[ib + 396 + j]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[378 + j] * in[ib + 399 + j]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[381 + j] * in[ib + 402 + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 405 + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[387 + j] * in[ib + 408 + j]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[390 + j] * in[ib + 411 + j]; /* tap 8,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[393 + j] * in[ib + 414 + j]; /* tap 8,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[396 + j] * in[ib + 417 + j]; /* tap 8,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[399 + j] * in[ib + 420 + j]; /* tap 8,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[402 + j] * in[ib + 423 + j]; /* tap 8,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[405 + j] * in[ib + 426 + j]; /* tap 8,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[408 + j] * in[ib + 432 + j]; /* tap 9,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[411 + j] * in[ib + 435 + j]; /* tap 9,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[414 + j] * in[ib + 438 + j]; /* tap 9,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[417 + j] * in[ib + 441 + j]; /* tap 9,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[420 + j] * in[ib + 444 + j]; /* tap 9,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[423 + j] * in[ib + 447 + j]; /* tap 9,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[426 + j] * in[ib + 450 + j]; /* tap 9,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[429 + j] * in[ib + 453 + j]; /* tap 9,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[432 + j] * in[ib + 456 + j]; /* tap 9,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[435 + j] * in[ib + 459 + j]; /* tap 9,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[438 + j] * in[ib + 462 + j]; /* tap 9,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[441 + j] * in[ib + 465 + j]; /* tap 9,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[444 + j] * in[ib + 468 + j]; /* tap 9,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[447 + j] * in[ib + 471 + j]; /* tap 9,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[450 + j] * in[ib + 474 + j]; /* tap 9,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[453 + j] * in[ib + 480 + j]; /* tap 10,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[456 + j] * in[ib + 483 + j]; /* tap 10,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[459 + j] * in[ib + 486 + j]; /* tap 10,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[462 + j] * in[ib + 489 + j]; /* tap 10,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[465 + j] * in[ib + 492 + j]; /* tap 10,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[468 + j] * in[ib + 495 + j]; /* tap 10,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[471 + j] * in[ib + 498 + j]; /* tap 10,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[474 + j] * in[ib + 501 + j]; /* tap 10,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[477 + j] * in[ib + 504 + j]; /* tap 10,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[480 + j] * in[ib + 507 + j]; /* tap 10,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[483 + j] * in[ib + 510 + j]; /* tap 10,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[486 + j] * in[ib + 513 + j]; /* tap 10,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[489 + j] * in[ib + 516 + j]; /* tap 10,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[492 + j] * in[ib + 519 + j]; /* tap 10,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[495 + j] * in[ib + 522 + j]; /* tap 10,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[498 + j] * in[ib + 528 + j]; /* tap 11,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[501 + j] * in[ib + 531 + j]; /* tap 11,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[504 + j] * in[ib + 534 + j]; /* tap 11,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[507 + j] * in[ib + 537 + j]; /* tap 11,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[510 + j] * in[ib + 540 + j]; /* tap 11,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[513 + j] * in[ib + 543 + j]; /* tap 11,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[516 + j] * in[ib + 546 + j]; /* tap 11,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[519 + j] * in[ib + 549 + j]; /* tap 11,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[522 + j] * in[ib + 552 + j]; /* tap 11,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[525 + j] * in[ib + 555 + j]; /* tap 11,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[528 + j] * in[ib + 558 + j]; /* tap 11,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[531 + j] * in[ib + 561 + j]; /* tap 11,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[534 + j] * in[ib + 564 + j]; /* tap 11,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[537 + j] * in[ib + 567 + j]; /* tap 11,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[540 + j] * in[ib + 570 + j]; /* tap 11,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[543 + j] * in[ib + 576 + j]; /* tap 12,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[546 + j] * in[ib + 579 + j]; /* tap 12,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[549 + j] * in[ib + 582 + j]; /* tap 12,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[552 + j] * in[ib + 585 + j]; /* tap 12,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[555 + j] * in[ib + 588 + j]; /* tap 12,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[558 + j] * in[ib + 591 + j]; /* tap 12,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[561 + j] * in[ib + 594 + j]; /* tap 12,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[564 + j] * in[ib + 597 + j]; /* tap 12,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[567 + j] * in[ib + 600 + j]; /* tap 12,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[570 + j] * in[ib + 603 + j]; /* tap 12,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[573 + j] * in[ib + 606 + j]; /* tap 12,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[576 + j] * in[ib + 609 + j]; /* tap 12,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[579 + j] * in[ib + 612 + j]; /* tap 12,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[582 + j] * in[ib + 615 + j]; /* tap 12,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[585 + j] * in[ib + 618 + j]; /* tap 12,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[588 + j] * in[ib + 624 + j]; /* tap 13,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[591 + j] * in[ib + 627 + j]; /* tap 13,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[594 + j] * in[ib + 630 + j]; /* tap 13,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[597 + j] * in[ib + 633 + j]; /* tap 13,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[600 + j] * in[ib + 636 + j]; /* tap 13,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[603 + j] * in[ib + 639 + j]; /* tap 13,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[606 + j] * in[ib + 642 + j]; /* tap 13,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[609 + j] * in[ib + 645 + j]; /* tap 13,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[612 + j] * in[ib + 648 + j]; /* tap 13,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[615 + j] * in[ib + 651 + j]; /* tap 13,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[618 + j] * in[ib + 654 + j]; /* tap 13,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[621 + j] * in[ib + 657 + j]; /* tap 13,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[624 + j] * in[ib + 660 + j]; /* tap 13,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[627 + j] * in[ib + 663 + j]; /* tap 13,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[630 + j] * in[ib + 666 + j]; /* tap 13,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[633 + j] * in[ib + 672 + j]; /* tap 14,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[636 + j] * in[ib + 675 + j]; /* tap 14,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[639 + j] * in[ib + 678 + j]; /* tap 14,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[642 + j] * in[ib + 681 + j]; /* tap 14,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[645 + j] * in[ib + 684 + j]; /* tap 14,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[648 + j] * in[ib + 687 + j]; /* tap 14,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[651 + j] * in[ib + 690 + j]; /* tap 14,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[654 + j] * in[ib + 693 + j]; /* tap 14,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[657 + j] * in[ib + 696 + j]; /* tap 14,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[660 + j] * in[ib + 699 + j]; /* tap 14,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[663 + j] * in[ib + 702 + j]; /* tap 14,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[666 + j] * in[ib + 705 + j]; /* tap 14,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[669 + j] * in[ib + 708 + j]; /* tap 14,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[672 + j] * in[ib + 711 + j]; /* tap 14,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[675 + j] * in[ib + 714 + j]; /* tap 14,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 3]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 6]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 9]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 12]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 0,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 27]; /* tap 0,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 30]; /* tap 0,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 33]; /* tap 0,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 36]; /* tap 0,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 39]; /* tap 0,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 42]; /* tap 0,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 51]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 54]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 57]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 60]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 63]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 66]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 69]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 1,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 75]; /* tap 1,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 78]; /* tap 1,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 81]; /* tap 1,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 84]; /* tap 1,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 87]; /* tap 1,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 90]; /* tap 1,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 99]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 102]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 105]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 108]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 111]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 114]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 117]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 120]; /* tap 2,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 123]; /* tap 2,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 126]; /* tap 2,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 129]; /* tap 2,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 132]; /* tap 2,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 135]; /* tap 2,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 138]; /* tap 2,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 144]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 147]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 150]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j + 156]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j + 159]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j + 162]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j + 165]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j + 168]; /* tap 3,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j + 171]; /* tap 3,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j + 174]; /* tap 3,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j + 177]; /* tap 3,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j + 180]; /* tap 3,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j + 183]; /* tap 3,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j + 186]; /* tap 3,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j + 201]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * in[ib + j + 204]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * in[ib + j + 207]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * in[ib + j + 210]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * in[ib + j + 213]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * in[ib + j + 216]; /* tap 4,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * in[ib + j + 219]; /* tap 4,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * in[ib + j + 222]; /* tap 4,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * in[ib + j + 225]; /* tap 4,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * in[ib + j + 228]; /* tap 4,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * in[ib + j + 231]; /* tap 4,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * in[ib + j + 234]; /* tap 4,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * in[ib + j + 240]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * in[ib + j + 243]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * in[ib + j + 246]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * in[ib + j + 249]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * in[ib + j + 252]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * in[ib + j + 255]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 246] * in[ib + j + 258]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 249] * in[ib + j + 261]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 252] * in[ib + j + 264]; /* tap 5,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 255] * in[ib + j + 267]; /* tap 5,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 258] * in[ib + j + 270]; /* tap 5,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 261] * in[ib + j + 273]; /* tap 5,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 264] * in[ib + j + 276]; /* tap 5,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 267] * in[ib + j + 279]; /* tap 5,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 270] * in[ib + j + 282]; /* tap 5,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 273] * in[ib + j + 288]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 276] * in[ib + j + 291]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 279] * in[ib + j + 294]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 282] * in[ib + j + 297]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 285] * in[ib + j + 300]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 288] * in[ib + j + 303]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j + 306]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j + 309]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j + 312]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 300] * in[ib + j + 315]; /* tap 6,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 303] * in[ib + j + 318]; /* tap 6,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 306] * in[ib + j + 321]; /* tap 6,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 309] * in[ib + j + 324]; /* tap 6,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 312] * in[ib + j + 327]; /* tap 6,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 315] * in[ib + j + 330]; /* tap 6,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 318] * in[ib + j + 336]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 321] * in[ib + j + 339]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 324] * in[ib + j + 342]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 327] * in[ib + j + 345]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 330] * in[ib + j + 348]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 333] * in[ib + j + 351]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j + 354]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j + 357]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 360]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 345] * in[ib + j + 363]; /* tap 7,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 348] * in[ib + j + 366]; /* tap 7,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 351] * in[ib + j + 369]; /* tap 7,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 354] * in[ib + j + 372]; /* tap 7,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 357] * in[ib + j + 375]; /* tap 7,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 360] * in[ib + j + 378]; /* tap 7,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 363] * in[ib + j + 384]; /* tap 8,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 366] * in[ib + j + 387]; /* tap 8,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 369] * in[ib + j + 390]; /* tap 8,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 372] * in[ib + j + 393]; /* tap 8,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 375] * in[ib + j + 396]; /* tap 8,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 378] * in[ib + j + 399]; /* tap 8,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 402]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 405]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 408]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 390] * in[ib + j + 411]; /* tap 8,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 393] * in[ib + j + 414]; /* tap 8,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 396] * in[ib + j + 417]; /* tap 8,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 399] * in[ib + j + 420]; /* tap 8,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 402] * in[ib + j + 423]; /* tap 8,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 405] * in[ib + j + 426]; /* tap 8,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 408] * in[ib + j + 432]; /* tap 9,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 411] * in[ib + j + 435]; /* tap 9,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 414] * in[ib + j + 438]; /* tap 9,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 417] * in[ib + j + 441]; /* tap 9,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 420] * in[ib + j + 444]; /* tap 9,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 423] * in[ib + j + 447]; /* tap 9,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 426] * in[ib + j + 450]; /* tap 9,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 429] * in[ib + j + 453]; /* tap 9,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 432] * in[ib + j + 456]; /* tap 9,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 435] * in[ib + j + 459]; /* tap 9,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 438] * in[ib + j + 462]; /* tap 9,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 441] * in[ib + j + 465]; /* tap 9,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 444] * in[ib + j + 468]; /* tap 9,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 447] * in[ib + j + 471]; /* tap 9,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 450] * in[ib + j + 474]; /* tap 9,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 453] * in[ib + j + 480]; /* tap 10,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 456] * in[ib + j + 483]; /* tap 10,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 459] * in[ib + j + 486]; /* tap 10,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 462] * in[ib + j + 489]; /* tap 10,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 465] * in[ib + j + 492]; /* tap 10,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 468] * in[ib + j + 495]; /* tap 10,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 471] * in[ib + j + 498]; /* tap 10,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 474] * in[ib + j + 501]; /* tap 10,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 477] * in[ib + j + 504]; /* tap 10,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 480] * in[ib + j + 507]; /* tap 10,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 483] * in[ib + j + 510]; /* tap 10,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 486] * in[ib + j + 513]; /* tap 10,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 489] * in[ib + j + 516]; /* tap 10,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 492] * in[ib + j + 519]; /* tap 10,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 495] * in[ib + j + 522]; /* tap 10,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 498] * in[ib + j + 528]; /* tap 11,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 501] * in[ib + j + 531]; /* tap 11,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 504] * in[ib + j + 534]; /* tap 11,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 507] * in[ib + j + 537]; /* tap 11,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 510] * in[ib + j + 540]; /* tap 11,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 513] * in[ib + j + 543]; /* tap 11,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 516] * in[ib + j + 546]; /* tap 11,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 519] * in[ib + j + 549]; /* tap 11,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 522] * in[ib + j + 552]; /* tap 11,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 525] * in[ib + j + 555]; /* tap 11,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 528] * in[ib + j + 558]; /* tap 11,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 531] * in[ib + j + 561]; /* tap 11,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 534] * in[ib + j + 564]; /* tap 11,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 537] * in[ib + j + 567]; /* tap 11,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 540] * in[ib + j + 570]; /* tap 11,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 543] * in[ib + j + 576]; /* tap 12,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 546] * in[ib + j + 579]; /* tap 12,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 549] * in[ib + j + 582]; /* tap 12,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 552] * in[ib + j + 585]; /* tap 12,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 555] * in[ib + j + 588]; /* tap 12,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 558] * in[ib + j + 591]; /* tap 12,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 561] * in[ib + j + 594]; /* tap 12,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 564] * in[ib + j + 597]; /* tap 12,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 567] * in[ib + j + 600]; /* tap 12,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 570] * in[ib + j + 603]; /* tap 12,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 573] * in[ib + j + 606]; /* tap 12,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 576] * in[ib + j + 609]; /* tap 12,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 579] * in[ib + j + 612]; /* tap 12,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 582] * in[ib + j + 615]; /* tap 12,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 585] * in[ib + j + 618]; /* tap 12,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 588] * in[ib + j + 624]; /* tap 13,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 591] * in[ib + j + 627]; /* tap 13,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 594] * in[ib + j + 630]; /* tap 13,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 597] * in[ib + j + 633]; /* tap 13,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 600] * in[ib + j + 636]; /* tap 13,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 603] * in[ib + j + 639]; /* tap 13,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 606] * in[ib + j + 642]; /* tap 13,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 609] * in[ib + j + 645]; /* tap 13,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 612] * in[ib + j + 648]; /* tap 13,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 615] * in[ib + j + 651]; /* tap 13,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 618] * in[ib + j + 654]; /* tap 13,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 621] * in[ib + j + 657]; /* tap 13,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 624] * in[ib + j + 660]; /* tap 13,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 627] * in[ib + j + 663]; /* tap 13,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 630] * in[ib + j + 666]; /* tap 13,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 633] * in[ib + j + 672]; /* tap 14,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 636] * in[ib + j + 675]; /* tap 14,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 639] * in[ib + j + 678]; /* tap 14,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 642] * in[ib + j + 681]; /* tap 14,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 645] * in[ib + j + 684]; /* tap 14,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 648] * in[ib + j + 687]; /* tap 14,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 651] * in[ib + j + 690]; /* tap 14,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 654] * in[ib + j + 693]; /* tap 14,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 657] * in[ib + j + 696]; /* tap 14,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 660] * in[ib + j + 699]; /* tap 14,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 663] * in[ib + j + 702]; /* tap 14,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 666] * in[ib + j + 705]; /* tap 14,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 669] * in[ib + j + 708]; /* tap 14,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 672] * in[ib + j + 711]; /* tap 14,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 675] * in[ib + j + 714]; /* tap 14,14 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -14785,12 +14726,11 @@ static void Dw_k15_16_3c8p(const float *restrict in, float *restrict out, const 
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 678 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -14819,7 +14759,8 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 1x7 -> 9x15x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 242 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 32
@@ -14831,7 +14772,6 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k1x7_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -15227,7 +15167,7 @@ void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -15256,8 +15196,8 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 7x1 -> 15x9x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 7 row classes x 1 column class, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15268,7 +15208,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
     {
         const int vy = 0;
@@ -15279,10 +15218,10 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15300,11 +15239,11 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15322,12 +15261,12 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15344,13 +15283,13 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15368,12 +15307,12 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15391,11 +15330,11 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15413,10 +15352,10 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15430,12 +15369,11 @@ static void Dw_k7x1_3c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 24 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -15464,8 +15402,8 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x3 -> 13x7x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 3 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15476,7 +15414,6 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -15524,17 +15461,16 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15653,20 +15589,19 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15718,17 +15653,16 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15788,19 +15722,18 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15943,23 +15876,22 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16019,19 +15951,18 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16098,21 +16029,20 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16278,26 +16208,25 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16364,21 +16293,20 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16438,19 +16366,18 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16593,23 +16520,22 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16669,19 +16595,18 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16733,17 +16658,16 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16862,20 +16786,19 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16927,17 +16850,16 @@ static void Dw_k5x3_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 231 * vy + 33 * vx + 32;
                 const int ob = 231 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16952,16 +16874,15 @@ void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -16990,8 +16911,8 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x5 -> 7x13x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -17002,7 +16923,6 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -17013,17 +16933,16 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17038,19 +16957,18 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17064,21 +16982,20 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17093,19 +17010,18 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17120,17 +17036,16 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17144,20 +17059,19 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17171,23 +17085,22 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17200,26 +17113,25 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17233,23 +17145,22 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17263,20 +17174,19 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17291,17 +17201,16 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17316,19 +17225,18 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17342,21 +17250,20 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17371,19 +17278,18 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17398,17 +17304,16 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 13 * vy + vx;
                 const int ob = 13 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17419,12 +17324,11 @@ static void Dw_k3x5_1c8p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -17453,8 +17357,8 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 2x4 -> 8x9x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 4 column classes, padding resolved at generation time (about 132
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -17465,7 +17369,6 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
@@ -17512,17 +17415,16 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17645,19 +17547,18 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17708,17 +17609,16 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17761,15 +17661,14 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17809,14 +17708,13 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17904,15 +17802,14 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17952,14 +17849,13 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -17995,13 +17891,12 @@ static void Dw_k2x4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 153 * vy + 17 * vx + 16;
                 const int ob = 153 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -18016,16 +17911,15 @@ void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 144;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 8; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -18054,7 +17948,8 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 15x1 -> 16x3x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 15 row classes x 1 column class, padding resolved at generation time (about 349
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 8
@@ -18066,7 +17961,6 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k15x1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
     {
         const int vy = 0;
@@ -19495,7 +19389,7 @@ void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -19524,8 +19418,8 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 1x15 -> 2x3x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -19536,7 +19430,6 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k1x15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -19658,26 +19551,25 @@ static void Dw_k1x15_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 85 * vy + 5 * vx + 4;
                 const int ob = 15 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 10 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 15 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 20 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 25 + j]; } /* tap 0,5 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 30 + j]; } /* tap 0,6 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 35 + j]; } /* tap 0,7 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 40 + j]; } /* tap 0,8 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 45 + j]; } /* tap 0,9 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 50 + j]; } /* tap 0,10 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 55 + j]; } /* tap 0,11 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 60 + j]; } /* tap 0,12 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 65 + j]; } /* tap 0,13 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 70 + j]; } /* tap 0,14 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 10]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 15]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 20]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 25]; /* tap 0,5 */
+                vacc[0] += vw[7] * in[ib + 30]; /* tap 0,6 */
+                vacc[0] += vw[8] * in[ib + 35]; /* tap 0,7 */
+                vacc[0] += vw[9] * in[ib + 40]; /* tap 0,8 */
+                vacc[0] += vw[10] * in[ib + 45]; /* tap 0,9 */
+                vacc[0] += vw[11] * in[ib + 50]; /* tap 0,10 */
+                vacc[0] += vw[12] * in[ib + 55]; /* tap 0,11 */
+                vacc[0] += vw[13] * in[ib + 60]; /* tap 0,12 */
+                vacc[0] += vw[14] * in[ib + 65]; /* tap 0,13 */
+                vacc[0] += vw[15] * in[ib + 70]; /* tap 0,14 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -19688,21 +19580,19 @@ static void Dw_k1x15_4c8p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 64;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -19731,7 +19621,8 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 9x9 -> 5x1x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 93 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -19743,7 +19634,6 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k9v_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -20094,7 +19984,7 @@ void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -20123,8 +20013,8 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 11x3 -> 9x4x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 7 row classes x 2 column classes, padding resolved at generation time (about 463
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -20135,7 +20025,6 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 5..10, cols 0..2 */
     {
         const int vy = 0;
@@ -20276,29 +20165,28 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
-                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20374,23 +20262,22 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20571,35 +20458,34 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
-                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20691,27 +20577,26 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20928,41 +20813,40 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
-                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21070,31 +20954,30 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21328,44 +21211,43 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
-                { const int j = 0; vacc[j] += vw[33 + j] * in[ib + 378 + j]; } /* tap 10,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
+                vacc[0] += vw[33] * in[ib + 378]; /* tap 10,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21480,33 +21362,32 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[31 + j] * in[ib + 360 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * in[ib + 369 + j]; } /* tap 10,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[31] * in[ib + 360]; /* tap 10,0 */
+                vacc[0] += vw[32] * in[ib + 369]; /* tap 10,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21723,41 +21604,40 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * in[ib + 234 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * in[ib + 306 + j]; } /* tap 9,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[27] * in[ib + 234]; /* tap 8,2 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
+                vacc[0] += vw[30] * in[ib + 306]; /* tap 9,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21865,31 +21745,30 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * in[ib + 225 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[28 + j] * in[ib + 288 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * in[ib + 297 + j]; } /* tap 9,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 8,0 */
+                vacc[0] += vw[26] * in[ib + 225]; /* tap 8,1 */
+                vacc[0] += vw[28] * in[ib + 288]; /* tap 9,0 */
+                vacc[0] += vw[29] * in[ib + 297]; /* tap 9,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -22070,35 +21949,34 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 90 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 162 + j]; } /* tap 7,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[21] * in[ib + 90]; /* tap 6,2 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
+                vacc[0] += vw[24] * in[ib + 162]; /* tap 7,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -22190,27 +22068,26 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 144 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 153 + j]; } /* tap 7,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 6,0 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 6,1 */
+                vacc[0] += vw[22] * in[ib + 144]; /* tap 7,0 */
+                vacc[0] += vw[23] * in[ib + 153]; /* tap 7,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -22355,29 +22232,28 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 342 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 270 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 198 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 126 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 18 + j]; } /* tap 5,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 342]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 270]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 198]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib - 126]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 4,2 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
+                vacc[0] += vw[18] * in[ib + 18]; /* tap 5,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -22453,23 +22329,22 @@ static void Dw_k11x3s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 360 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 351 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 288 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 279 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 216 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 144 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 135 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 9 + j]; } /* tap 5,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 360]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 351]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 288]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 279]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 216]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 207]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 144]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib - 135]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 4,1 */
+                vacc[0] += vw[16] * in[ib]; /* tap 5,0 */
+                vacc[0] += vw[17] * in[ib + 9]; /* tap 5,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -22484,16 +22359,15 @@ void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 34 * ct + 272;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 33; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -22522,7 +22396,8 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 6x7 -> 14x14x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x20x64 copy of the input: unrolling every
  *       border class would take about 3006 lines of C (budget 800)
  *   order: 2 passes over the 95 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -22537,11 +22412,10 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_k6x7_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 3006 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+        for (int j = 0; j < 896; ++j) stage[1280 * y + j + 2752] = in[896 * y + j];
     }
     for (int cb = 0; cb < 16; cb += 8) {   /* blocks of 32 channels */
         /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
@@ -24142,7 +24016,7 @@ void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -24173,7 +24047,8 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -24185,7 +24060,6 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k3f_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -24686,7 +24560,7 @@ void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }

@@ -18,8 +18,8 @@
  * stage 1: depthwise 3x3 -> 15x17x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -30,7 +30,6 @@
 /* simd/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -41,15 +40,14 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -63,17 +61,16 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -88,15 +85,14 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -110,17 +106,16 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -133,20 +128,19 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -160,17 +154,16 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -185,15 +178,14 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -207,17 +199,16 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -232,15 +223,14 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 17 * vy + vx;
                 const int ob = 17 * vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -251,12 +241,11 @@ static void Dw_m1c1_1c8p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -286,8 +275,8 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x6
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -298,7 +287,6 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -352,24 +340,20 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -560,34 +544,28 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -649,24 +627,20 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -741,34 +715,28 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1027,49 +995,40 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1144,34 +1103,28 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1233,24 +1186,20 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1441,34 +1390,28 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 18];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1530,24 +1473,20 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 21];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 3];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1562,21 +1501,19 @@ static void Dw_m2_4c8p(const float *restrict in, float *restrict out, const floa
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 2-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[6 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[6 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 2 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 40;
-        const int o0 = 2 * ct + 4;
+        float *restrict d = packed + 40;
+        const int o0 = 4;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[6 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[6 * k + o0 + j];
         }
     }
 }
@@ -1606,8 +1543,8 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 9x8x15
  *   tile: 4 input channels (x multiplier 3 = 12 outputs, 3 vectors of 4) per tile, 8 output
  *       pixels per step (one 4-float q register per 4 channels; 8 output pixels along the row
- *       share each weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel
- *       tail (scalar code)
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 q registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1618,7 +1555,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1698,24 +1634,20 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -2079,34 +2011,28 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -2194,24 +2120,20 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -2320,34 +2242,28 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -2833,49 +2749,40 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -2984,34 +2891,28 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3099,24 +3000,20 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3480,34 +3377,28 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3595,24 +3486,20 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -3627,21 +3514,19 @@ static void Dw_m3_12c8p(const float *restrict in, float *restrict out, const flo
 void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct;
-        const int o0 = 12 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + j + 12] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -3671,7 +3556,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x9x16
  *   tile: 1 input channel (x multiplier 4 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -3683,7 +3569,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4256,7 +4141,7 @@ void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4286,7 +4171,8 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 13x13x16
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 2 vectors of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 2: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 2: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 2
@@ -4298,7 +4184,6 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_m8_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5626,7 +5511,7 @@ void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5656,7 +5541,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 9x7x8
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 2 vectors of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 1 full tile, no tail
  *   borders: borders staged through a zero-padded 13x11x1 copy of the input: unrolling every
  *       border class would take about 1744 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 1
@@ -5668,11 +5554,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_m8c1_8c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+        for (int j = 0; j < 7; ++j) stage[11 * y + j + 24] = in[7 * y + j];
     }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -6211,12 +6096,11 @@ static void Dw_m8c1_8c8p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -6262,7 +6146,6 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6275,24 +6158,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6312,34 +6191,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6360,24 +6233,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6397,34 +6266,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6443,49 +6306,40 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6505,34 +6359,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6553,24 +6401,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6590,34 +6434,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6638,24 +6476,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6670,12 +6504,11 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 640 * ct;
-        const int o0 = 64 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -6719,7 +6552,6 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6732,24 +6564,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6770,24 +6598,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6808,24 +6632,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6846,24 +6666,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -6882,7 +6698,7 @@ void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
         const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -6912,8 +6728,8 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 14x14x34
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -6924,7 +6740,6 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6978,24 +6793,20 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7412,34 +7223,28 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7501,24 +7306,20 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7593,34 +7394,28 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8198,49 +7993,40 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8315,34 +8101,28 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8404,24 +8184,20 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8838,34 +8614,28 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8927,24 +8697,20 @@ static void Dw_m2c17_4c8p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8963,16 +8729,15 @@ void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[34 * k + o0 + j];
         }
     }
 }
@@ -9002,8 +8767,8 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 7x5x33
  *   tile: 4 input channels (x multiplier 3 = 12 outputs, 3 vectors of 4) per tile, 8 output
  *       pixels per step (one 4-float q register per 4 channels; 8 output pixels along the row
- *       share each weight register (32 q registers)); C = 11: 2 full tiles + a generated
- *       3-channel tail (scalar code)
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 q registers)); C = 11: 2 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -9014,7 +8779,6 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9095,19 +8859,19 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -9318,28 +9082,28 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -9427,20 +9191,20 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -9549,28 +9313,28 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -9849,40 +9613,40 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -9991,28 +9755,28 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -10100,20 +9864,20 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -10324,28 +10088,28 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -10433,20 +10197,20 @@ static void Dw_m3s2_12c8p(const float *restrict in, float *restrict out, const f
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -10465,16 +10229,15 @@ void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + j + 12] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 90 * ct + 240;
-        const int o0 = 9 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[9 * k + 9 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 9; ++j) d[9 * k + j + 9] = w->dw_w[33 * k + o0 + j];
         }
     }
 }
@@ -10504,7 +10267,8 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x7x32
  *   tile: 1 input channel (x multiplier 4 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 8 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 96 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -10516,7 +10280,6 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m4v_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -10663,7 +10426,7 @@ void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -10693,8 +10456,8 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x2 -> 9x9x18
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 220
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -10705,7 +10468,6 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
@@ -10744,14 +10506,12 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -10937,24 +10697,20 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11001,14 +10757,12 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11062,19 +10816,16 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11322,34 +11073,28 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11403,19 +11148,16 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11462,14 +11204,12 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11655,24 +11395,20 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11719,14 +11455,12 @@ static void Dw_m2d2_4c8p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -11745,16 +11479,15 @@ void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 14 * ct + 112;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 112;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[18 * k + o0 + j];
         }
     }
 }
@@ -11783,7 +11516,8 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -11796,7 +11530,6 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_nobias_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12397,8 +12130,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12409,7 +12142,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12449,15 +12181,14 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12552,17 +12283,16 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12606,15 +12336,14 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12665,17 +12394,16 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12793,20 +12521,19 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12857,17 +12584,16 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12911,15 +12637,14 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13014,17 +12739,16 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13068,15 +12792,14 @@ static void Dw_a_none_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13091,16 +12814,15 @@ void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -13129,8 +12851,8 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -13141,7 +12863,6 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13182,16 +12903,15 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13291,18 +13011,17 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13347,16 +13066,15 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13408,18 +13126,17 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13542,21 +13259,20 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13608,18 +13324,17 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13664,16 +13379,15 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13773,18 +13487,17 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13829,16 +13542,15 @@ static void Dw_a_relu_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -13853,16 +13565,15 @@ void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -13891,8 +13602,8 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -13903,7 +13614,6 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13945,16 +13655,15 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14059,18 +13768,17 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14116,16 +13824,15 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14178,18 +13885,17 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14317,21 +14023,20 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14384,18 +14089,17 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14441,16 +14145,15 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14555,18 +14258,17 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14612,16 +14314,15 @@ static void Dw_a_r6_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14636,16 +14337,15 @@ void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -14674,8 +14374,8 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14686,7 +14386,6 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14728,16 +14427,15 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14842,18 +14540,17 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14899,16 +14596,15 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -14961,18 +14657,17 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15100,21 +14795,20 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15167,18 +14861,17 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15224,16 +14917,15 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15338,18 +15030,17 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15395,16 +15086,15 @@ static void Dw_a_mm_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15419,16 +15109,15 @@ void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -15457,8 +15146,8 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15469,7 +15158,6 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15510,16 +15198,15 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15619,18 +15306,17 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15675,16 +15361,15 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15736,18 +15421,17 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15870,21 +15554,20 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15936,18 +15619,17 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15992,16 +15674,15 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16101,18 +15782,17 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16157,16 +15837,15 @@ static void Dw_a_min_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16181,16 +15860,15 @@ void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -16219,8 +15897,8 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -16231,7 +15909,6 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -16272,16 +15949,15 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16381,18 +16057,17 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16437,16 +16112,15 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16498,18 +16172,17 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16632,21 +16305,20 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16698,18 +16370,17 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16754,16 +16425,15 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16863,18 +16533,17 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16919,16 +16588,15 @@ static void Dw_a_max_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16943,16 +16611,15 @@ void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -16982,8 +16649,8 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 8x7x14
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 3 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 3 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -16995,7 +16662,6 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17051,24 +16717,20 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17270,34 +16932,28 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17362,24 +17018,20 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17457,34 +17109,28 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17754,49 +17400,40 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
+                    const float vi = in[ib - 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17874,34 +17511,28 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
+                    const float vi = in[ib - 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -17966,24 +17597,20 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -18185,34 +17812,28 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
+                    const float vi = in[ib - 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 42];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -18277,24 +17898,20 @@ static void Dw_a_frac_4c8p(const float *restrict in, float *restrict out, const 
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = 0.0f;
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
+                    const float vi = in[ib - 56];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 49];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -18317,9 +17934,8 @@ void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 6 */
-        const int ct = 0;
-        float *restrict d = packed + 18 * ct + 108;
-        const int o0 = 2 * ct + 12;
+        float *restrict d = packed + 108;
+        const int o0 = 12;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 2; ++j) d[2 * k + j] = w->dw_w[14 * k + o0 + j];
         }
@@ -18350,7 +17966,8 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 9x13x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -18362,7 +17979,6 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_r_k3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19205,7 +18821,7 @@ void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -19234,8 +18850,8 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 4x4 -> 7x8x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -19246,7 +18862,6 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -19309,22 +18924,21 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -19482,25 +19096,24 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -19567,22 +19180,21 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -19637,19 +19249,18 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -19727,25 +19338,24 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -19934,29 +19544,28 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20034,25 +19643,24 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20114,21 +19722,20 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20195,22 +19802,21 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20368,25 +19974,24 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20453,22 +20058,21 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20523,19 +20127,18 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20590,19 +20193,18 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20728,21 +20330,20 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20797,19 +20398,18 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20856,17 +20456,16 @@ static void Dw_r_k4_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 136 * vy + 17 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -20881,16 +20480,15 @@ void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 17 * ct + 272;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 16; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -20919,8 +20517,8 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 13x13x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -20931,7 +20529,6 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -21007,22 +20604,21 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21117,25 +20713,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21311,28 +20906,27 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21427,25 +21021,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21525,22 +21118,21 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21635,25 +21227,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21768,29 +21359,28 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22006,33 +21596,32 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22147,29 +21736,28 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22264,25 +21852,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22392,28 +21979,27 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22548,33 +22134,32 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22830,38 +22415,37 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 280 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 280]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -22996,33 +22580,32 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 270 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 270]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23132,28 +22715,27 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 240 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 250 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 240]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 250]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23248,25 +22830,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23381,29 +22962,28 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23619,33 +23199,32 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 150 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 150]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23760,29 +23339,28 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 140 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 140]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23877,25 +23455,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 110 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 120 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 130 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 110]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 120]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 130]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -23975,22 +23552,21 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24085,25 +23661,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24279,28 +23854,27 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 240 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 110 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 20 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 240]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 110]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 20]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24395,25 +23969,24 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 250 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 120 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 10 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 250]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 120]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 10]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24493,22 +24066,21 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 65 * vy + 5 * vx + 4;
                 const int ob = 65 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 280 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 270 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 150 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 140 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 130 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 20 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 10 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 280]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 270]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 260]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 150]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 140]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 130]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 20]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 10]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24519,21 +24091,19 @@ static void Dw_r_d2_4c8p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 104;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 104;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -24562,8 +24132,8 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x5 -> 8x9x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 626
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -24575,7 +24145,6 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -24626,19 +24195,18 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24701,21 +24269,20 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24857,23 +24424,22 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -24936,21 +24502,20 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25005,19 +24570,18 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25083,22 +24647,21 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25176,25 +24739,24 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25375,28 +24937,27 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25474,25 +25035,24 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25558,22 +25118,21 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25628,19 +25187,18 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25703,21 +25261,20 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25859,23 +25416,22 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25938,21 +25494,20 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -26007,19 +25562,18 @@ static void Dw_r_tab_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 297 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -26037,11 +25591,10 @@ void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 15 * ct + 480;
-        const int o0 = ct + 32;
+        float *restrict d = packed + 480;
+        const int o0 = 32;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -26070,8 +25623,8 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -26082,7 +25635,6 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_r_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -26093,13 +25645,12 @@ static void Dw_r_c1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -26110,12 +25661,11 @@ static void Dw_r_c1_1c8p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }

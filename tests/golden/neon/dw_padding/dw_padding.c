@@ -18,7 +18,8 @@
  * stage 1: depthwise 3x3 -> 7x8x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -30,7 +31,6 @@
 /* simd/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_same_s1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -567,7 +567,7 @@ void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -596,8 +596,8 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 3x3 -> 4x4x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -608,7 +608,6 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -677,17 +676,16 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -731,15 +729,14 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -829,20 +826,19 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -893,17 +889,16 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -976,17 +971,16 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1030,15 +1024,14 @@ static void Dw_same_s2_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 144 * vy + 18 * vx + 8;
                 const int ob = 36 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1053,16 +1046,15 @@ void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -1091,7 +1083,8 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 4x4 -> 4x4x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1103,7 +1096,6 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_same_k4e_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -1719,7 +1711,7 @@ void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1748,7 +1740,8 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 4x4 -> 5x5x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -1760,7 +1753,6 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_same_k4o_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -2347,7 +2339,7 @@ void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2376,8 +2368,8 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 6x6 -> 5x5x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 290
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2388,7 +2380,6 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
     {
         const int vy = 0;
@@ -2477,22 +2468,22 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2677,30 +2668,30 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2780,18 +2771,18 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2918,30 +2909,30 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3197,42 +3188,42 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3335,24 +3326,24 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 273 + j]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 273]; /* tap 5,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3448,22 +3439,22 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3648,30 +3639,30 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 3,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3751,18 +3742,18 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
                 const int ob = 35 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 91 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 91]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3776,21 +3767,19 @@ static void Dw_same_k6s3_4c8p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 148 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 111 * ct + 148;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 148;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -3819,7 +3808,8 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
  * stage 1: depthwise 3x3 -> 7x11x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -3831,7 +3821,6 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
 /* simd/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_valid_s1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -4069,7 +4058,7 @@ void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4098,8 +4087,8 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 3x3 -> 3x3x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -4110,7 +4099,6 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_valid_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int ct = 0; ct < 4; ++ct) {
@@ -4196,20 +4184,19 @@ static void Dw_valid_s2_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 272 * vy + 34 * vx + 16;
                 const int ob = 51 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 34 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 272 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 289 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 306 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 34]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 272]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 289]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 306]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4224,16 +4211,15 @@ void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -4262,7 +4248,8 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 5x5 -> 1x3x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 4
@@ -4274,7 +4261,6 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_valid_k5_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = 0;
@@ -4458,12 +4444,11 @@ static void Dw_valid_k5_4c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -4492,8 +4477,8 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 5x5 -> 3x3x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 37 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -4504,7 +4489,6 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int0_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
@@ -4686,36 +4670,35 @@ static void Dw_int0_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 27 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 27 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 63 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 126 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 135 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 144 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 153 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 162 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 189 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 198 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 207 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 216 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 225 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 252 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 261 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 270 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 279 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 288 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 27]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 63]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 126]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 135]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 144]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 153]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 162]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 189]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 198]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 207]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 216]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 225]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 252]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 261]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 270]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 279]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 288]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4730,16 +4713,15 @@ void dw_padding_int0_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -4768,8 +4750,8 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 5x5x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 277
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -4780,7 +4762,6 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
@@ -4868,27 +4849,26 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5045,31 +5025,30 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5161,27 +5140,26 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5288,31 +5266,30 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5498,36 +5475,35 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5634,31 +5610,30 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5750,27 +5725,26 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5927,31 +5901,30 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6043,27 +6016,26 @@ static void Dw_int1_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6078,16 +6050,15 @@ void dw_padding_int1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -6116,8 +6087,8 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 7x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -6128,7 +6099,6 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -6188,20 +6158,19 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6277,23 +6246,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6420,26 +6388,25 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6515,23 +6482,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6595,20 +6561,19 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6684,23 +6649,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6792,27 +6756,26 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6969,31 +6932,30 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7085,27 +7047,26 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7181,23 +7142,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7284,26 +7244,25 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7410,31 +7369,30 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7620,36 +7578,35 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 144 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 144]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7756,31 +7713,30 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 135 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 135]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7867,26 +7823,25 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 108 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 117 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 126 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 108]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 117]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 126]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7962,23 +7917,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8070,27 +8024,26 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8247,31 +8200,30 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 81 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 81]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8363,27 +8315,26 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 72 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 72]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8459,23 +8410,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 45 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 63 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 45]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 63]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8539,20 +8489,19 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8628,23 +8577,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8771,26 +8719,25 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 45 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 18 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 45]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 18]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8866,23 +8813,22 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 54 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 9 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 54]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 9]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8946,20 +8892,19 @@ static void Dw_int2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 63 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 18 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 9 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 81]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 63]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 18]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 9]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8974,16 +8919,15 @@ void dw_padding_int2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -9012,7 +8956,8 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x5 -> 11x11x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: borders staged through a zero-padded 15x15x8 copy of the input: unrolling every
  *       border class would take about 1597 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 8
@@ -9024,11 +8969,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[120 * y + j + 512] = in[56 * y + j];
     }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
@@ -9539,7 +9483,7 @@ void dw_padding_int4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -9570,7 +9514,8 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 7x7 -> 7x8x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: borders staged through a zero-padded 19x21x32 copy of the input: unrolling every
  *       border class would take about 2058 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 32
@@ -9582,11 +9527,10 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int3s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 2058 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+        for (int j = 0; j < 480; ++j) stage[672 * y + j + 2112] = in[480 * y + j];
     }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -10188,7 +10132,7 @@ void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -10219,8 +10163,8 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 12x14x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 102
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -10231,7 +10175,6 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
         {
@@ -10266,14 +10209,13 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 140 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10324,17 +10266,16 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 135 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 140 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 135]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10582,20 +10523,19 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 10 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 60 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 130 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 135 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 140 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 60]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 130]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 135]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 140]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10631,13 +10571,12 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10681,15 +10620,14 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10884,17 +10822,16 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 70 * vy + 5 * vx + 4;
                 const int ob = 70 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 10 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 60 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 70 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 60]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 70]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10905,21 +10842,19 @@ static void Dw_tab_a_4c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 40;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 40;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -10948,8 +10883,8 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 8x8x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 68
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -10960,7 +10895,6 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -11043,14 +10977,13 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11086,13 +11019,12 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11238,20 +11170,19 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 510 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 238 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 510]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 238]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11302,17 +11233,16 @@ static void Dw_tab_b_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 544 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11327,16 +11257,15 @@ void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -11365,8 +11294,8 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 7x7 -> 7x9x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 13x15x7 copy of the input: unrolling every
  *       border class would take about 1330 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -11377,11 +11306,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_tab_c_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[105 * y + j + 427] = in[56 * y + j];
     }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -12185,55 +12113,55 @@ static void Dw_tab_c_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 7 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 14 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 28 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 35 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 42 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 119 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 133 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 140 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 147 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 210 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 217 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 224 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 231 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 238 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 245 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 252 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 315 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 322 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 329 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 336 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * stage[ib + 343 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * stage[ib + 350 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * stage[ib + 357 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * stage[ib + 420 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * stage[ib + 427 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * stage[ib + 434 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * stage[ib + 441 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * stage[ib + 448 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * stage[ib + 455 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * stage[ib + 462 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * stage[ib + 525 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * stage[ib + 532 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * stage[ib + 539 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * stage[ib + 546 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * stage[ib + 553 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * stage[ib + 560 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * stage[ib + 567 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * stage[ib + 630 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * stage[ib + 637 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * stage[ib + 644 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * stage[ib + 651 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * stage[ib + 658 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * stage[ib + 665 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * stage[ib + 672 + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 7]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 14]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 28]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 35]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 42]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 105]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 112]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 119]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 126]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 133]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 140]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 147]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 210]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 217]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 224]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 231]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 238]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 245]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 252]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 315]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 322]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 329]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 336]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * stage[ib + j + 343]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * stage[ib + j + 350]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 357]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * stage[ib + j + 420]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * stage[ib + j + 427]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * stage[ib + j + 434]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 441]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * stage[ib + j + 448]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * stage[ib + j + 455]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 462]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 525]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * stage[ib + j + 532]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * stage[ib + j + 539]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * stage[ib + j + 546]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 553]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * stage[ib + j + 560]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 567]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * stage[ib + j + 630]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 637]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * stage[ib + j + 644]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * stage[ib + j + 651]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * stage[ib + j + 658]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 665]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 672]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12247,21 +12175,19 @@ static void Dw_tab_c_4c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 200 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 150 * ct + 200;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 200;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -12292,8 +12218,8 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x5 -> 10x9x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 12x13x33 copy of the input: unrolling every
  *       border class would take about 870 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12304,11 +12230,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_tab_d_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 8; ++y) {
-        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+        for (int j = 0; j < 297; ++j) stage[429 * y + j + 858] = in[297 * y + j];
     }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
@@ -12601,26 +12526,25 @@ static void Dw_tab_d_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 429 * vy + 33 * vx + 32;
                 const int ob = 297 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 66 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 99 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 132 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 429 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 462 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 495 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 528 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 561 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 924 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 957 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 990 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 33]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 66]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 99]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 132]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 429]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 462]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 495]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 528]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 561]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 924]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 957]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 990]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12635,16 +12559,15 @@ void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -12675,7 +12598,8 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -12687,7 +12611,6 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_same_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -13175,7 +13098,7 @@ void dw_padding_big_same_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -13204,7 +13127,8 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 9x9 -> 1x1x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (9 input rows x 16
@@ -13216,7 +13140,6 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_1x1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -13248,7 +13171,7 @@ void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -13277,8 +13200,8 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 15x15 -> 2x2x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 64
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -13289,7 +13212,6 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
     {
         const int vy = 0;
@@ -13301,10 +13223,10 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 3 + j]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 6 + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[387 + j] * in[ib + 9 + j]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 9]; /* tap 8,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13323,10 +13245,10 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib - 3 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[381 + j] * in[ib + 3 + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 6 + j]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 3]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13345,10 +13267,10 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib - 6 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[297 + j] * in[ib - 3 + j]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 3 + j]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j - 3]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13367,10 +13289,10 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
                 const int ob = 6 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[291 + j] * in[ib - 9 + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib - 6 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib - 3 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j - 9]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13384,12 +13306,11 @@ static void Dw_big_k15_3c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 678 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -13418,8 +13339,8 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 5x5 -> 6x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 6 row classes x 7 column classes, padding resolved at generation time (about 654
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -13430,7 +13351,6 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -13458,12 +13378,11 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13499,13 +13418,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13545,14 +13463,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13592,14 +13509,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13639,14 +13555,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13682,13 +13597,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13720,12 +13634,11 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13761,13 +13674,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13811,15 +13723,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13871,17 +13782,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13933,17 +13843,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 9 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib - 9]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13995,17 +13904,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 18 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib - 18]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14049,15 +13957,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 27 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib - 27]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14093,13 +14000,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 36 + j]; } /* tap 4,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                vacc[0] += vw[21] * in[ib - 36]; /* tap 4,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14135,13 +14041,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14185,15 +14090,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14245,17 +14149,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 27 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib - 27]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14307,17 +14210,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 36 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib - 36]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14369,17 +14271,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 45 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib - 45]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14423,15 +14324,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 54 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib - 54]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14467,13 +14367,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 63 + j]; } /* tap 3,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                vacc[0] += vw[16] * in[ib - 63]; /* tap 3,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14509,13 +14408,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14559,15 +14457,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14619,17 +14516,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 54 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib - 54]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14681,17 +14577,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 63 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib - 63]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14743,17 +14638,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib - 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14797,15 +14691,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14841,13 +14734,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 90 + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                vacc[0] += vw[11] * in[ib - 90]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14883,13 +14775,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14933,15 +14824,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14993,17 +14883,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 81 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 81]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15055,17 +14944,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15117,17 +15005,16 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 99 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 99]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15171,15 +15058,14 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 108 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 108]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15215,13 +15101,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 117 + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[6] * in[ib - 117]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15253,12 +15138,11 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15294,13 +15178,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15340,14 +15223,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 108 + j]; } /* tap 0,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 108]; /* tap 0,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15387,14 +15269,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 117 + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 117]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15434,14 +15315,13 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 126 + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 126]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15477,13 +15357,12 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 135 + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 135]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15515,12 +15394,11 @@ static void Dw_big_tab_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 27 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 144 + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 144]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15535,16 +15413,15 @@ void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -15573,7 +15450,8 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 11x11 -> 1x1x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (11 input rows x 4
@@ -15585,7 +15463,6 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_tab2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
     {
         const int vy = 0;
@@ -15613,12 +15490,11 @@ static void Dw_big_tab2_4c8p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 488 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -15647,8 +15523,8 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
  * stage 1: depthwise 3x3 -> 3x2x15
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 15: 3 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 15: 3 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15659,7 +15535,6 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
 /* simd/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_d4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
         for (int ct = 0; ct < 3; ++ct) {
@@ -15692,7 +15567,7 @@ static void Dw_big_d4_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 30 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -15710,16 +15585,15 @@ void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 12 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -15748,8 +15622,8 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 7x7 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15760,7 +15634,6 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -15771,12 +15644,11 @@ static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15787,12 +15659,11 @@ static void Dw_big_bot_1c8p(const float *restrict in, float *restrict out, const
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -15821,7 +15692,8 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 3x3 -> 1x1x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -15833,7 +15705,6 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_px_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -15865,7 +15736,7 @@ void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -15894,8 +15765,8 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15906,7 +15777,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -15917,12 +15787,11 @@ static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -15933,13 +15802,11 @@ static void Dw_px_k1_1c8p(const float *restrict in, float *restrict out, const f
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -15968,7 +15835,8 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 1x17x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -15980,7 +15848,6 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_row_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -16199,7 +16066,7 @@ void dw_padding_row_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -16228,8 +16095,8 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x1 -> 17x1x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 1 column class, padding resolved at generation time (about 79 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -16240,7 +16107,6 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_col_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
     {
         const int vy = 0;
@@ -16276,14 +16142,13 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 10 + j]; } /* tap 4,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
+                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16327,15 +16192,14 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 10 + j]; } /* tap 4,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
+                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16382,16 +16246,15 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 10 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 10 + j]; } /* tap 4,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
+                vacc[0] += vw[5] * in[ib + 10]; /* tap 4,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16435,15 +16298,14 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 10 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 3,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 3,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16483,14 +16345,13 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 5 * vy + 5 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 10 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 10]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[3] * in[ib]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -16501,21 +16362,19 @@ static void Dw_col_4c8p(const float *restrict in, float *restrict out, const flo
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 24 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 6 * ct + 24;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 24;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 5; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }

@@ -18,7 +18,8 @@
  * stage 1: transposed depthwise 3x3 -> 7x7x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -30,7 +31,6 @@
 /* simd/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -531,7 +531,7 @@ void dwdeconv_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -560,7 +560,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 14x18x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -572,7 +573,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1143,7 +1143,7 @@ void dwdeconv_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1172,8 +1172,8 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 15x15x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1184,7 +1184,6 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
@@ -1234,12 +1233,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1293,12 +1291,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 17;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1352,12 +1349,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 26;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1411,12 +1407,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 143;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1470,12 +1465,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 152;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1529,12 +1523,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 161;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1588,12 +1581,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 278;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1647,12 +1639,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 287;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1706,12 +1697,11 @@ static void Up_s3_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 9 * vx + 8;
                 const int ob = 405 * vy + 27 * vx + 296;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1726,16 +1716,15 @@ void dwdeconv_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -1764,8 +1753,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x5 -> 8x15x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 208
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1776,7 +1765,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s23_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1804,12 +1792,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1865,13 +1852,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1926,12 +1912,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1987,13 +1972,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2025,12 +2009,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2065,13 +2048,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2140,15 +2122,14 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 102 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
+                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
+                vacc[0] += vw[15] * in[ib - 102]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2210,13 +2191,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 33;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 85 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[13] * in[ib - 85]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2285,15 +2265,14 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 68 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                vacc[0] += vw[11] * in[ib - 68]; /* tap 2,0 */
+                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2328,13 +2307,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 50;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2365,12 +2343,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2425,13 +2402,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 271;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 17 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[10] * in[ib - 17]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2485,12 +2461,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 288;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2545,13 +2520,12 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,0 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2582,12 +2556,11 @@ static void Up_s23_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = 85 * vy + 17 * vx + 16;
                 const int ob = 510 * vy + 51 * vx + 305;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2602,16 +2575,15 @@ void dwdeconv_s23_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 256;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 256;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -2640,7 +2612,8 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 4x4 -> 16x16x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 228
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 4
@@ -2652,7 +2625,6 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -3451,12 +3423,11 @@ static void Up_s2k4_4c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 68 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -3485,8 +3456,8 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 13x14x15
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 15: 3 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 15: 3 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3497,7 +3468,6 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int ct = 0; ct < 3; ++ct) {
@@ -3525,7 +3495,7 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3598,8 +3568,8 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 15 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 15]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3669,7 +3639,7 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 27;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3708,8 +3678,8 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 222;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3800,10 +3770,10 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 222;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 90 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 15 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 90]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 15]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3883,8 +3853,8 @@ static void Up_s2out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 420 * vy + 30 * vx + 237;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 105]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3902,16 +3872,15 @@ void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 12 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -3940,8 +3909,8 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 3x3 -> 13x10x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 234
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3952,7 +3921,6 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int ct = 0; ct < 8; ++ct) {
@@ -3996,12 +3964,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4043,12 +4010,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 65;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4090,12 +4056,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 98;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 33 + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 33]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4143,12 +4108,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 362;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4190,12 +4154,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 395;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4237,12 +4200,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 428;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 33]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4290,12 +4252,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 692;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 132 + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 132]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4337,12 +4298,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 725;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 132 + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 132]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4384,12 +4344,11 @@ static void Up_s3out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 132 * vy + 33 * vx + 32;
                 const int ob = 990 * vy + 99 * vx + 758;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 165 + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 165]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4404,16 +4363,15 @@ void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -4442,7 +4400,8 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 3x3 -> 9x9x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -4454,7 +4413,6 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s1d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -5007,7 +4965,7 @@ void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -5036,7 +4994,8 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 14x14x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 241
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -5048,7 +5007,6 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_s2d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -5796,7 +5754,7 @@ void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5825,7 +5783,8 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 15x15x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 217
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -5837,7 +5796,6 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_v2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -6512,7 +6470,7 @@ void dwdeconv_v2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -6541,7 +6499,8 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 16x15x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 5 row classes x 4 column classes, padding resolved at generation time (about 265
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -6553,7 +6512,6 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_v2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -7347,7 +7305,7 @@ void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -7376,8 +7334,8 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 2x2 -> 14x14x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 112
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -7388,7 +7346,6 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
 static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -7438,12 +7395,11 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7497,12 +7453,11 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7541,11 +7496,10 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 14;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7599,12 +7553,11 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 74;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7658,12 +7611,11 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 210 * vy + 15 * vx + 79;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7702,11 +7654,10 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 84;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7750,11 +7701,10 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7798,11 +7748,10 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 149;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7841,11 +7790,10 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 4; ++vx) {
                 const int ob = 210 * vy + 15 * vx + 154;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7856,21 +7804,19 @@ static void Up_v3k2_4c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 5 * ct + 20;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 20;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 4; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -7899,8 +7845,8 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 2x2 -> 16x15x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 4 row classes x 3 column classes, padding resolved at generation time (about 148
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -7911,7 +7857,6 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 4c8p, 4 channels x 8 pixels */
 static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -7961,12 +7906,11 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8020,12 +7964,11 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8069,11 +8012,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8118,11 +8060,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8167,11 +8108,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8216,11 +8156,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 14;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8274,12 +8213,11 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 79;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8333,12 +8271,11 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 25 * vy + 5 * vx + 4;
                 const int ob = 225 * vy + 15 * vx + 84;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8382,11 +8319,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 89;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8430,11 +8366,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 154;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8478,11 +8413,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 159;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8526,11 +8460,10 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
             for (int vx = 0; vx < 5; ++vx) {
                 const int ob = 225 * vy + 15 * vx + 164;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8541,21 +8474,19 @@ static void Up_v3k2out_4c8p(const float *restrict in, float *restrict out, const
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 5 * ct + 20;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 20;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 4; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -8584,8 +8515,8 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
  * stage 1: transposed depthwise 3x3 -> 13x12x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 6 row classes x 4 column classes, padding resolved at generation time (about 342
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -8596,7 +8527,6 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -8636,7 +8566,7 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8689,8 +8619,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8743,8 +8673,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8791,7 +8721,7 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8844,8 +8774,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8910,10 +8840,10 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8978,10 +8908,10 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9034,8 +8964,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9093,9 +9023,9 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9171,12 +9101,12 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9252,12 +9182,12 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9315,9 +9245,9 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9370,8 +9300,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9436,10 +9366,10 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9504,10 +9434,10 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9560,8 +9490,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9608,7 +9538,7 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9661,8 +9591,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9715,8 +9645,8 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9763,7 +9693,7 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 168 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9925,21 +9855,19 @@ static void Up_vd23_4c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 40;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 40;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -9968,8 +9896,8 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 8x8 -> 16x16x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 8 row classes x 8 column classes, padding resolved at generation time (about 832
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -9980,7 +9908,6 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c8p, 3 channels x 8 pixels */
 static void Up_v8_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -9990,7 +9917,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10007,7 +9934,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10024,7 +9951,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 6;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10041,7 +9968,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 9;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10058,7 +9985,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10075,7 +10002,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 15;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 0,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10092,7 +10019,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 18;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 0,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10109,7 +10036,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 21;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10126,7 +10053,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10143,7 +10070,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 51;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10160,7 +10087,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 54;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10177,7 +10104,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 57;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 1,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10194,7 +10121,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 60;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 1,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10211,7 +10138,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 63;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + j]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10228,7 +10155,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 66;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 1,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10245,7 +10172,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 69;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10262,7 +10189,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 96;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10279,7 +10206,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 99;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10296,7 +10223,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 102;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10313,7 +10240,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 105;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10330,7 +10257,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 108;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10347,7 +10274,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 111;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + j]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j]; /* tap 2,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10364,7 +10291,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 114;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 2,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10381,7 +10308,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 117;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10398,7 +10325,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 144;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10415,7 +10342,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 147;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10432,7 +10359,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 150;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10449,7 +10376,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 153;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10466,7 +10393,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 156;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10483,7 +10410,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 159;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + j]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j]; /* tap 3,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10500,7 +10427,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 162;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + j]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j]; /* tap 3,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10517,7 +10444,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 165;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 3,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10534,7 +10461,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 192;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10551,7 +10478,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 195;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10568,7 +10495,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 198;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10585,7 +10512,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 201;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10602,7 +10529,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 204;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10619,7 +10546,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 207;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + j]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j]; /* tap 4,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10636,7 +10563,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 210;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + j]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j]; /* tap 4,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10653,7 +10580,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 213;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + j]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j]; /* tap 4,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10670,7 +10597,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 240;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + j]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j]; /* tap 5,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10687,7 +10614,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 243;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + j]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j]; /* tap 5,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10704,7 +10631,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 246;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + j]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j]; /* tap 5,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10721,7 +10648,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 249;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + j]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j]; /* tap 5,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10738,7 +10665,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 252;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + j]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j]; /* tap 5,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10755,7 +10682,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 255;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10772,7 +10699,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 258;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + j]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j]; /* tap 5,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10789,7 +10716,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 261;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 5,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10806,7 +10733,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 288;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10823,7 +10750,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 291;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * in[ib + j]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j]; /* tap 6,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10840,7 +10767,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 294;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * in[ib + j]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j]; /* tap 6,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10857,7 +10784,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 297;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * in[ib + j]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j]; /* tap 6,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10874,7 +10801,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 300;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * in[ib + j]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j]; /* tap 6,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10891,7 +10818,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 303;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * in[ib + j]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j]; /* tap 6,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10908,7 +10835,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 306;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * in[ib + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10925,7 +10852,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 309;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * in[ib + j]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j]; /* tap 6,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10942,7 +10869,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 336;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j]; /* tap 7,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10959,7 +10886,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 339;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * in[ib + j]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j]; /* tap 7,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10976,7 +10903,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 342;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * in[ib + j]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j]; /* tap 7,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10993,7 +10920,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 345;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * in[ib + j]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j]; /* tap 7,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11010,7 +10937,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 348;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * in[ib + j]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j]; /* tap 7,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11027,7 +10954,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 351;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * in[ib + j]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j]; /* tap 7,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11044,7 +10971,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 354;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * in[ib + j]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j]; /* tap 7,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11061,7 +10988,7 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 384 * vy + 24 * vx + 357;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 7,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11075,12 +11002,11 @@ static void Up_v8_3c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 195 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -11109,8 +11035,8 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 13x17x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -11121,7 +11047,6 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_p1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -11203,12 +11128,11 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11291,13 +11215,12 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11398,13 +11321,12 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 89;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 45 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 45]; /* tap 0,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11509,15 +11431,14 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 170 * vy + 10 * vx + 94;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 50 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 50]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
+                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11528,21 +11449,19 @@ static void Up_p1_4c8p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 40;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 40;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -11571,8 +11490,8 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 14x18x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -11583,7 +11502,6 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -11665,12 +11583,11 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11753,13 +11670,12 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 5]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11790,12 +11706,11 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 9;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11896,13 +11811,12 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 45 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 45]; /* tap 0,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12007,15 +11921,14 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 50 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 50]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
+                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12050,13 +11963,12 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,2 */
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12143,12 +12055,11 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 94;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12232,13 +12143,12 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 5 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 5]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12270,12 +12180,11 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 45 * vy + 5 * vx + 4;
                 const int ob = 180 * vy + 10 * vx + 99;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12286,21 +12195,19 @@ static void Up_p1out_4c8p(const float *restrict in, float *restrict out, const f
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 40;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 40;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -12329,8 +12236,8 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 5x5 -> 12x10x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 390
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12341,7 +12248,6 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c8p, 3 channels x 8 pixels */
 static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
     {
         const int vy = 0;
@@ -12353,8 +12259,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12373,10 +12279,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12394,12 +12300,12 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 9 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12418,8 +12324,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12437,10 +12343,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12458,9 +12364,9 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12478,12 +12384,12 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12500,15 +12406,15 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 9 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib - 21 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12526,9 +12432,9 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12545,12 +12451,12 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib - 18 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12569,8 +12475,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12589,10 +12495,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12610,12 +12516,12 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib - 21 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12634,8 +12540,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12653,10 +12559,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 3;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib - 18 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12674,8 +12580,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12693,10 +12599,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12713,12 +12619,12 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 9 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 6 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 9]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12736,8 +12642,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 15 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12754,10 +12660,10 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 15 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 3 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12776,7 +12682,7 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12795,8 +12701,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12814,9 +12720,9 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 30;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 6 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12835,7 +12741,7 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12853,8 +12759,8 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
                 const int ob = 60 * vy + 6 * vx + 33;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 3 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12868,12 +12774,11 @@ static void Up_ptab_3c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -12902,8 +12807,8 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 12x12x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 349
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -12914,7 +12819,6 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -13170,10 +13074,10 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13239,12 +13143,12 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13292,10 +13196,10 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13435,12 +13339,12 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13520,15 +13424,15 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13583,12 +13487,12 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13721,10 +13625,10 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13790,12 +13694,12 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13843,10 +13747,10 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 252 * vy + 21 * vx + 95;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -14075,21 +13979,19 @@ static void Up_pd3_4c8p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 40;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 40;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -14118,8 +14020,8 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 1x1 -> 13x13x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 49
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14130,7 +14032,6 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -14139,12 +14040,11 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 7 * vy + vx;
                 const int ob = 26 * vy + 2 * vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14156,11 +14056,10 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 1;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14172,11 +14071,10 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 7; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 13;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14188,11 +14086,10 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
             for (int vx = 0; vx < 6; ++vx) {
                 const int ob = 26 * vy + 2 * vx + 14;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14203,13 +14100,11 @@ static void Up_k1s2_1c8p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -14238,8 +14133,8 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 1x1 -> 1x1x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14250,7 +14145,6 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k1px_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -14278,12 +14172,11 @@ static void Up_k1px_4c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = 33 * vy + 33 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14298,18 +14191,15 @@ void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[j + 4] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -14338,7 +14228,8 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 3x3x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 117
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -14350,7 +14241,6 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_px_s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -14550,7 +14440,7 @@ void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -14579,8 +14469,8 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 7x7 -> 2x2x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 52
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14591,7 +14481,6 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -14619,12 +14508,11 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[17] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14656,12 +14544,11 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 17;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[18] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14693,12 +14580,11 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 26;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[24] * in[ib]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14730,12 +14616,11 @@ static void Up_px_k7_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 9 * vy + 9 * vx + 8;
                 const int ob = 36 * vy + 18 * vx + 35;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[25] * in[ib]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -14750,16 +14635,15 @@ void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct + 400;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 400;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -14788,7 +14672,8 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
  * stage 1: transposed depthwise 15x15 -> 3x3x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (15 input rows x 4
@@ -14800,7 +14685,6 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c8p, 4 channels x 8 pixels */
 static void Up_k15_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
     {
         const int vy = 0;
@@ -15284,12 +15168,11 @@ static void Up_k15_4c8p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 904 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -15318,8 +15201,8 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 3x3 -> 10x14x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -15331,7 +15214,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -15361,13 +15243,12 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15449,14 +15330,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15537,13 +15417,12 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15580,14 +15459,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15686,16 +15564,15 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15785,14 +15662,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 33;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 119 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[7] * in[ib - 119]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15825,13 +15701,12 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15912,14 +15787,13 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 254;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -15999,13 +15873,12 @@ static void Up_nobias_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 119 * vy + 17 * vx + 16;
                 const int ob = 476 * vy + 34 * vx + 271;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -16023,11 +15896,10 @@ void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -16056,8 +15928,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * stage 1: transposed depthwise 3x3 -> 6x9x31
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 258
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -16068,7 +15940,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_amm_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
     {
         const int vy = 0;
@@ -16120,8 +15991,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16181,8 +16052,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16242,8 +16113,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16308,9 +16179,9 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16375,9 +16246,9 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16442,9 +16313,9 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16504,8 +16375,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16565,8 +16436,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 59;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16626,8 +16497,8 @@ static void Up_amm_4c8p(const float *restrict in, float *restrict out, const flo
                 const int ob = 279 * vy + 93 * vx + 90;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -16646,16 +16517,15 @@ void dwdeconv_amm_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 280;
-        const int o0 = 3 * ct + 28;
+        float *restrict d = packed + 280;
+        const int o0 = 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -16684,7 +16554,8 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 5x5 -> 9x13x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -16696,7 +16567,6 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Up_res_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
     {
         const int vy = 0;
@@ -19986,7 +19856,7 @@ void dwdeconv_res_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -20015,8 +19885,8 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 4x4 -> 8x7x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 336
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -20028,7 +19898,6 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Up_resout_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -20069,16 +19938,15 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20131,18 +19999,17 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20244,20 +20111,19 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20310,18 +20176,17 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20374,18 +20239,17 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20450,21 +20314,20 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20594,24 +20457,23 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20676,21 +20538,20 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20750,20 +20611,19 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -20839,24 +20699,23 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21013,28 +20872,27 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21110,24 +20968,23 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21180,18 +21037,17 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21256,21 +21112,20 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21400,24 +21255,23 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21482,21 +21336,20 @@ static void Up_resout_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 63 * vy + 9 * vx + 8;
                 const int ob = 63 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -21514,11 +21367,10 @@ void dwdeconv_resout_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 128;
-        const int o0 = ct + 8;
+        float *restrict d = packed + 128;
+        const int o0 = 8;
         for (int k = 0; k < 16; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k] = w->dw_w[9 * k + o0];
         }
     }
 }

@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -31,9 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8192.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 170 pixel tiles + 4-pixel tail, 8 channel panels; pixel tiles outer: all 17
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 170 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -42,7 +44,6 @@
 /* simd/spatial.c.in: layer f1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1168,17 +1169,16 @@ void fact_f1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4160 * g + 520 * n + 640;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 640;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -1213,7 +1213,8 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 32x32x128
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -1225,10 +1226,10 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (8192.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 170 pixel tiles + 4-pixel tail, 8 channel panels; blocks of 384 pixels (192
- *       KiB of input, kept in L2) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 170 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -1237,7 +1238,6 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3452,17 +3452,16 @@ void fact_f2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 8256 * g + 1032 * n + 1280;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 1280;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -3499,9 +3498,10 @@ static void Run_f2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1024.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 170 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 170 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -3745,12 +3745,11 @@ void fact_f3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 200 * g + 200 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 200 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -3782,7 +3781,8 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 32x32x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -3804,7 +3804,6 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4796,9 +4795,9 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -4809,21 +4808,21 @@ static void Pw_f4_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -4837,17 +4836,16 @@ void fact_f4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 832 * g + 52 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -4883,7 +4881,8 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -4894,14 +4893,16 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2048.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 42 pixel tiles + 4-pixel tail, 8 channel panels; pixel tiles outer: all 17
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * stage 3: transposed depthwise 3x3 -> 32x32x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -4915,7 +4916,6 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         {
@@ -5675,7 +5675,6 @@ static void Pw_b1_S2_6x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_b1_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -6541,17 +6540,16 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4160 * g + 520 * n + 640;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 640;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -6560,7 +6558,7 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[64 * k + o0 + j];
         }
     }
 }
@@ -6570,8 +6568,8 @@ void fact_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 16384,   /* stage 2's output in scratch */
-        S2_W = 640,   /* stage 2's packed weights */
-        S3_W = 4800,   /* stage 3's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
+        S3_W = 4800,      /* stage 3's packed weights */
     };
     Dw_b1_S1_4c8p(in, scratch, packed);
     Pw_b1_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6596,7 +6594,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 16x16x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -6608,10 +6607,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4096.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 42 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 256 pixels
- *       (64 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 256 pixels (64 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -6620,7 +6619,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_t2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         {
@@ -7403,17 +7401,16 @@ void fact_t2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 8320 * g + 520 * n + 640;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 640;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -7449,7 +7446,8 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 16x16x256
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -7462,10 +7460,10 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (256.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 42 pixel tiles + 4-pixel tail, 1 channel panel; one block of all 256 pixels
- *       (256 KiB of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 1 channel panel; one block of all 256 pixels (256 KiB of input) outer, then panels
+ *       (2 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -7474,7 +7472,6 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f5, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f5_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9592,17 +9589,16 @@ void fact_f5_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 392 * g + 392 * n + 2560;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 392 * g + 2560;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -9799,9 +9795,9 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 128 + k] * vk[j];
-                    vacc2[j] += in[ib + 256 + k] * vk[j];
-                    vacc3[j] += in[ib + 384 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 128] * vk[j];
+                    vacc2[j] += in[ib + k + 256] * vk[j];
+                    vacc3[j] += in[ib + k + 384] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -9812,21 +9808,21 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -9836,13 +9832,12 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1664 * g + 52 * n;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 52 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -9875,7 +9870,8 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -9886,15 +9882,16 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1024.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 64 pixels
- *       (32 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 64 pixels (32 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * stage 3: transposed depthwise 3x3 -> 16x16x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -9908,7 +9905,6 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -10405,7 +10401,6 @@ static void Pw_b2_S2_6x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_b2_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -10994,17 +10989,16 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 16512 * g + 1032 * n + 1280;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 1280;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -11013,7 +11007,7 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[128 * k + o0 + j];
         }
     }
 }
@@ -11023,8 +11017,8 @@ void fact_b2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 8192,   /* stage 2's output in scratch */
-        S2_W = 1280,   /* stage 2's packed weights */
-        S3_W = 17792,   /* stage 3's packed weights */
+        S2_W = 1280,     /* stage 2's packed weights */
+        S3_W = 17792,    /* stage 3's packed weights */
     };
     Dw_b2_S1_4c8p(in, scratch, packed);
     Pw_b2_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -11049,7 +11043,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 16x16x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: borders staged through a zero-padded 20x20x128 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: 4 passes over the 200 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -11064,10 +11059,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (4096.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 42 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 256 pixels
- *       (128 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 256 pixels (128 KiB of input) outer, then
+ *       panels (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][128], dw_b [128]
@@ -11076,11 +11071,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f7, stage 1 (depthwise 5x5): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_f7_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 20x20x128 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 51200; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 2048; ++j) stage[2560 * y + 5376 + j] = in[2048 * y + j];
+        for (int j = 0; j < 2048; ++j) stage[2560 * y + j + 5376] = in[2048 * y + j];
     }
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 32 channels */
         /* rows 0..15 x cols 0..15: kernel rows 0..4, cols 0..4 (interior) */
@@ -11874,17 +11868,16 @@ void fact_f7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 16512 * g + 1032 * n + 3328;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 3328;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -11895,7 +11888,7 @@ void fact_f7(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S1_STAGE = 32768,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 3328,   /* stage 2's packed weights */
+        S2_W = 3328,        /* stage 2's packed weights */
     };
     Dw_f7_S1_4c8p2r(in, scratch, packed, scratch + S1_STAGE);
     Pw_f7_S2_6x8(scratch, out, packed + S2_W, in);
@@ -11919,7 +11912,8 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -11931,10 +11925,10 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2048.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 32 channel panels; one block of all 64 pixels
- *       (32 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 32 channel panels; one block of all 64 pixels (32 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -11943,7 +11937,6 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_t3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -12465,17 +12458,16 @@ void fact_t3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 33024 * g + 1032 * n + 1280;
-            const int o0 = 256 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 1280;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -12510,7 +12502,8 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x256
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -12523,10 +12516,10 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (128.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 2 channel panels; one block of all 64 pixels
- *       (64 KiB of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; one block of all 64 pixels (64 KiB of input) outer, then panels
+ *       (2 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -12535,7 +12528,6 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f8_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13312,7 +13304,7 @@ void fact_f8_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[256 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
@@ -13321,7 +13313,7 @@ void fact_f8_pack(const sg_weights *w, float *packed)
             const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -13357,7 +13349,8 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 4x4x256
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 64 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -13368,15 +13361,16 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (512.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 32 channel panels; one block of all 16 pixels
- *       (16 KiB of input) outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       32 channel panels; one block of all 16 pixels (16 KiB of input) outer, then panels (9 KiB
+ *       of weights each, kept in L1/L2), then pixel tiles
  *
  * stage 3: transposed depthwise 3x3 -> 8x8x256
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 248
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -13390,7 +13384,6 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -13787,7 +13780,6 @@ static void Pw_b3_S2_6x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_b3_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -14160,17 +14152,16 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 65792 * g + 2056 * n + 2560;
-            const int o0 = 256 * g + 8 * n;
+            float *restrict d = packed + 2056 * n + 2560;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -14179,7 +14170,7 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[256 * k + o0 + j];
         }
     }
 }
@@ -14189,8 +14180,8 @@ void fact_b3(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 4096,   /* stage 2's output in scratch */
-        S2_W = 2560,   /* stage 2's packed weights */
-        S3_W = 68352,   /* stage 3's packed weights */
+        S2_W = 2560,     /* stage 2's packed weights */
+        S3_W = 68352,    /* stage 3's packed weights */
     };
     Dw_b3_S1_4c8p(in, scratch, packed);
     Pw_b3_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -14216,7 +14207,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x512
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -14228,10 +14220,11 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       pixels x 256 outputs x 128 inputs: 6x8 register tile (6 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated
  *       cycles per input channel, tails included (512.0 cycles, 100% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 10 pixel
- *       tiles + 4-pixel tail, 8 channel panels; one block of all 64 pixels (128 KiB of input)
- *       outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel tail, 8 channel panels; one
+ *       block of all 64 pixels (128 KiB of input) outer, then panels (5 KiB of weights each, kept
+ *       in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -14240,7 +14233,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer f9, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f9_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15456,7 +15448,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -15465,7 +15457,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
             const int o0 = 64 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }

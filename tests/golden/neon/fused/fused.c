@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 40x40x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -32,9 +33,10 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14400.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 266 pixel tiles + 4-pixel tail, 9 channel panels; pixel tiles outer: all 5
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 266 pixel tiles + 4-pixel
+ *       tail, 9 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -43,7 +45,6 @@
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f72_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -356,7 +357,6 @@ static void Dw_f72_R1N1_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 12 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f72_R2N12_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 11 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 12; ++vy) {
         {
@@ -742,7 +742,6 @@ static void Dw_f72_R2N12_4c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f72_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -1128,7 +1127,6 @@ static void Dw_f72_R2N2_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer f72, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_f72_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1865,17 +1863,16 @@ void fused_f72_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 1224 * g + 136 * n + 160;
-            const int o0 = 72 * g + 8 * n;
+            float *restrict d = packed + 136 * n + 160;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1886,7 +1883,7 @@ void fused_f72(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 2880,   /* floats of an output row */
-        S2_W = 160,   /* stage 2's packed weights */
+        S2_W = 160,       /* stage 2's packed weights */
     };
     Dw_f72_R1N1_4c8p(in, scratch, packed, 0);
     Pw_f72_P40_6x8(scratch, out, packed + S2_W);
@@ -1918,7 +1915,8 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 40x40x48
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 48: 12 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 48: 12 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -1931,9 +1929,10 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8000.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 266 pixel tiles + 4-pixel tail, 5 channel panels; pixel tiles outer: all 8
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 266 pixel tiles + 4-pixel
+ *       tail, 5 channel panels; pixel tiles outer: all 8 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][48], dw_b [48]
@@ -1942,7 +1941,6 @@ static void Run_f72(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_small_w_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2255,7 +2253,6 @@ static void Dw_small_w_R1N1_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_small_w_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -2641,7 +2638,6 @@ static void Dw_small_w_R2N4_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_small_w_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -3027,7 +3023,6 @@ static void Dw_small_w_R2N2_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer small_w, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_small_w_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3947,17 +3942,16 @@ void fused_small_w_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[48 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[48 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 1960 * g + 392 * n + 480;
-            const int o0 = 40 * g + 8 * n;
+            float *restrict d = packed + 392 * n + 480;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -3968,7 +3962,7 @@ void fused_small_w(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1600,   /* floats of an output row */
-        S2_W = 480,   /* stage 2's packed weights */
+        S2_W = 480,       /* stage 2's packed weights */
     };
     Dw_small_w_R1N1_4c8p(in, scratch, packed, 0);
     Pw_small_w_P40_6x8(scratch, out, packed + S2_W);
@@ -4000,8 +3994,8 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 5x5 -> 23x37x90
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 90: 22 full tiles + a generated 2-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 90: 22 full tiles + a generated 2-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 27x41x90 copy of the input: unrolling every
  *       border class would take about 1322 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -4012,10 +4006,11 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (10705.0 cycles, 99% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 106 pixel tiles + 3-pixel tail, 12 channel panels + 4-channel tail (scalar
- *       code: no masked loads); one block of all 851 pixels (300 KiB of input) outer, then panels
- *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 106 pixel tiles + 3-pixel
+ *       tail, 12 channel panels + 4-channel tail (scalar code: no masked loads); one block of all
+ *       851 pixels (300 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2),
+ *       then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][90], dw_b [90]
@@ -4024,11 +4019,10 @@ static void Run_small_w(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer odd, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_odd_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 27x41x90 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 99630; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 23; ++y) {
-        for (int j = 0; j < 3330; ++j) stage[3690 * y + 7560 + j] = in[3330 * y + j];
+        for (int j = 0; j < 3330; ++j) stage[3690 * y + j + 7560] = in[3330 * y + j];
     }
     /* rows 0..22 x cols 0..36: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 23; ++vy) {
@@ -4604,31 +4598,31 @@ static void Dw_odd_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 3330 * vy + 90 * vx + 88;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * stage[ib + 90 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * stage[ib + 180 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * stage[ib + 270 + j]; /* tap 0,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * stage[ib + 360 + j]; /* tap 0,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * stage[ib + 3690 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * stage[ib + 3780 + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * stage[ib + 3870 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * stage[ib + 3960 + j]; /* tap 1,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[20 + j] * stage[ib + 4050 + j]; /* tap 1,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[22 + j] * stage[ib + 7380 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[24 + j] * stage[ib + 7470 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[26 + j] * stage[ib + 7560 + j]; /* tap 2,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[28 + j] * stage[ib + 7650 + j]; /* tap 2,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[30 + j] * stage[ib + 7740 + j]; /* tap 2,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[32 + j] * stage[ib + 11070 + j]; /* tap 3,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[34 + j] * stage[ib + 11160 + j]; /* tap 3,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[36 + j] * stage[ib + 11250 + j]; /* tap 3,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[38 + j] * stage[ib + 11340 + j]; /* tap 3,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[40 + j] * stage[ib + 11430 + j]; /* tap 3,4 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[42 + j] * stage[ib + 14760 + j]; /* tap 4,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[44 + j] * stage[ib + 14850 + j]; /* tap 4,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[46 + j] * stage[ib + 14940 + j]; /* tap 4,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[48 + j] * stage[ib + 15030 + j]; /* tap 4,3 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[50 + j] * stage[ib + 15120 + j]; /* tap 4,4 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * stage[ib + j + 90]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 180]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * stage[ib + j + 270]; /* tap 0,3 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * stage[ib + j + 360]; /* tap 0,4 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 3690]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 3780]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 3870]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 3960]; /* tap 1,3 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 20] * stage[ib + j + 4050]; /* tap 1,4 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 22] * stage[ib + j + 7380]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 7470]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 26] * stage[ib + j + 7560]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 7650]; /* tap 2,3 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 7740]; /* tap 2,4 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 11070]; /* tap 3,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 34] * stage[ib + j + 11160]; /* tap 3,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 11250]; /* tap 3,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 38] * stage[ib + j + 11340]; /* tap 3,3 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 11430]; /* tap 3,4 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 14760]; /* tap 4,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 44] * stage[ib + j + 14850]; /* tap 4,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 46] * stage[ib + j + 14940]; /* tap 4,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 15030]; /* tap 4,3 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 50] * stage[ib + j + 15120]; /* tap 4,4 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4897,13 +4891,13 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 90; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 90 + s];
-                const float vi2 = in[ib + 180 + s];
-                const float vi3 = in[ib + 270 + s];
-                const float vi4 = in[ib + 360 + s];
-                const float vi5 = in[ib + 450 + s];
-                const float vi6 = in[ib + 540 + s];
-                const float vi7 = in[ib + 630 + s];
+                const float vi1 = in[ib + s + 90];
+                const float vi2 = in[ib + s + 180];
+                const float vi3 = in[ib + s + 270];
+                const float vi4 = in[ib + s + 360];
+                const float vi5 = in[ib + s + 450];
+                const float vi6 = in[ib + s + 540];
+                const float vi7 = in[ib + s + 630];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4923,37 +4917,37 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 100 + j] = v;
+                out[ob + j + 100] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 200 + j] = v;
+                out[ob + j + 200] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 300 + j] = v;
+                out[ob + j + 300] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc4[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 400 + j] = v;
+                out[ob + j + 400] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc5[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 500 + j] = v;
+                out[ob + j + 500] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc6[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 600 + j] = v;
+                out[ob + j + 600] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc7[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 700 + j] = v;
+                out[ob + j + 700] = v;
             }
         }
         {   /* 3-pixel tail */
@@ -4971,8 +4965,8 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 90; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 90 + s];
-                const float vi2 = in[ib + 180 + s];
+                const float vi1 = in[ib + s + 90];
+                const float vi2 = in[ib + s + 180];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4987,12 +4981,12 @@ static void Pw_odd_S2_8x8(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 100 + j] = v;
+                out[ob + j + 100] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 200 + j] = v;
+                out[ob + j + 200] = v;
             }
         }
     }
@@ -5006,38 +5000,34 @@ void fused_odd_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[90 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 88 */
-        const int ct = 0;
-        float *restrict d = packed + 52 * ct + 2288;
-        const int o0 = 2 * ct + 88;
+        float *restrict d = packed + 2288;
+        const int o0 = 88;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[90 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[90 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 9100 * g + 728 * n + 2340;
-            const int o0 = 100 * g + 8 * n;
+            float *restrict d = packed + 728 * n + 2340;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[90 * o0 + 90 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 9100 * g + 364 * n + 11076;
-            const int o0 = 100 * g + 4 * n + 96;
+            float *restrict d = packed + 11076;
+            const int o0 = 96;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 90; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 90 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[90 * o0 + 90 * j + s];
             }
         }
     }
@@ -5048,7 +5038,7 @@ void fused_odd(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S1_STAGE = 76590,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 2340,   /* stage 2's packed weights */
+        S2_W = 2340,        /* stage 2's packed weights */
     };
     Dw_odd_S1_4c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_odd_S2_8x8(scratch, out, packed + S2_W);
@@ -5073,8 +5063,8 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 15x15x102
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 51: 25 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 51: 25 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 296
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -5086,9 +5076,10 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1012.5 cycles, 92% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 45 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 14 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 45 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 14 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][102], dw_b [102]
@@ -5097,7 +5088,6 @@ static void Run_odd(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 5 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         for (int ct = 0; ct < 25; ++ct) {
@@ -5749,49 +5739,40 @@ static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + 102];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 1632];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 3060];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 3111];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 3162];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5866,34 +5847,28 @@ static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 3060];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 3111];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5907,7 +5882,6 @@ static void Dw_mult2_R1N5_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 4 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0..13: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         for (int ct = 0; ct < 25; ++ct) {
@@ -6559,49 +6533,40 @@ static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + 102];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 1632];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 3060];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 3111];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 3162 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 3162];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -6676,34 +6641,28 @@ static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3060 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 3060];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 3111 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 3111];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -6717,7 +6676,6 @@ static void Dw_mult2_R1N4_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer mult2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..13: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -7184,34 +7142,28 @@ static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 102 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + 102];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1632 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 1632];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7273,24 +7225,20 @@ static void Dw_mult2_R2N1_4c8p(const float *restrict in, float *restrict out, co
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 51 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib + 51];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 1530 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 1530];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1581 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 1581];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7409,58 +7357,51 @@ static void Pw_mult2_P75_5x8(const float *restrict in, float *restrict out, cons
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 102 + s];
-                const float vi2 = in[ib + 204 + s];
-                const float vi3 = in[ib + 306 + s];
-                const float vi4 = in[ib + 408 + s];
+                const float vi1 = in[ib + s + 102];
+                const float vi2 = in[ib + s + 204];
+                const float vi3 = in[ib + s + 306];
+                const float vi4 = in[ib + s + 408];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 132 + j] = v;
+                out[ob + 132] = v;
             }
         }
     }
@@ -7592,67 +7533,59 @@ static void Pw_mult2_P60_6x8(const float *restrict in, float *restrict out, cons
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 102 + s];
-                const float vi2 = in[ib + 204 + s];
-                const float vi3 = in[ib + 306 + s];
-                const float vi4 = in[ib + 408 + s];
-                const float vi5 = in[ib + 510 + s];
+                const float vi1 = in[ib + s + 102];
+                const float vi2 = in[ib + s + 204];
+                const float vi3 = in[ib + s + 306];
+                const float vi4 = in[ib + s + 408];
+                const float vi5 = in[ib + s + 510];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 132 + j] = v;
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 165 + j] = v;
+                out[ob + 165] = v;
             }
         }
     }
@@ -7821,85 +7754,75 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 102 + s];
-                const float vi2 = in[ib + 204 + s];
-                const float vi3 = in[ib + 306 + s];
-                const float vi4 = in[ib + 408 + s];
-                const float vi5 = in[ib + 510 + s];
-                const float vi6 = in[ib + 612 + s];
-                const float vi7 = in[ib + 714 + s];
+                const float vi1 = in[ib + s + 102];
+                const float vi2 = in[ib + s + 204];
+                const float vi3 = in[ib + s + 306];
+                const float vi4 = in[ib + s + 408];
+                const float vi5 = in[ib + s + 510];
+                const float vi6 = in[ib + s + 612];
+                const float vi7 = in[ib + s + 714];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 132 + j] = v;
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 165 + j] = v;
+                out[ob + 165] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 198 + j] = v;
+                out[ob + 198] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 231 + j] = v;
+                out[ob + 231] = v;
             }
         }
     }
@@ -8044,76 +7967,67 @@ static void Pw_mult2_P15_8x8(const float *restrict in, float *restrict out, cons
             float vacc5[1];
             float vacc6[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
             }
             for (int s = 0; s < 102; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 102 + s];
-                const float vi2 = in[ib + 204 + s];
-                const float vi3 = in[ib + 306 + s];
-                const float vi4 = in[ib + 408 + s];
-                const float vi5 = in[ib + 510 + s];
-                const float vi6 = in[ib + 612 + s];
+                const float vi1 = in[ib + s + 102];
+                const float vi2 = in[ib + s + 204];
+                const float vi3 = in[ib + s + 306];
+                const float vi4 = in[ib + s + 408];
+                const float vi5 = in[ib + s + 510];
+                const float vi6 = in[ib + s + 612];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 132 + j] = v;
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 165 + j] = v;
+                out[ob + 165] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 198 + j] = v;
+                out[ob + 198] = v;
             }
         }
     }
@@ -8127,38 +8041,34 @@ void fused_mult2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[102 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 50 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 1000;
-        const int o0 = 2 * ct + 100;
+        float *restrict d = packed + 1000;
+        const int o0 = 100;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[102 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[102 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 3399 * g + 824 * n + 1020;
-            const int o0 = 33 * g + 8 * n;
+            float *restrict d = packed + 824 * n + 1020;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 102; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 102 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[102 * o0 + 102 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3399 * g + 103 * n + 4316;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4316;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 102; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 102 + s]; }
+                d[s + 1] = w->pw_w[102 * o0 + s];
             }
         }
     }
@@ -8169,7 +8079,7 @@ void fused_mult2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 495,   /* floats of an output row */
-        S2_W = 1020,   /* stage 2's packed weights */
+        S2_W = 1020,     /* stage 2's packed weights */
     };
     for (int y = 0; y < 10; y += 5) {   /* bands of 5 rows */
         Dw_mult2_R1N5_4c8p(in, scratch, packed, y);
@@ -8199,7 +8109,8 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 23x23x40
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 40: 10 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 40: 10 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 40
@@ -8212,9 +8123,10 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4761.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 105 pixel tiles + 4-pixel tail, 9 channel panels; pixel tiles outer: all 12
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 105 pixel tiles + 4-pixel
+ *       tail, 9 channel panels; pixel tiles outer: all 12 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][40], dw_b [40]
@@ -8224,7 +8136,6 @@ static void Run_mult2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dil_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -8494,7 +8405,6 @@ static void Dw_dil_R1N1_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dil_R2N8_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -8834,7 +8744,6 @@ static void Dw_dil_R2N8_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dil_R2N5_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 5; ++vy) {
         {
@@ -9174,7 +9083,6 @@ static void Dw_dil_R2N5_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer dil, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dil_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -9912,12 +9820,11 @@ void fused_dil_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 2880 * g + 320 * n + 360;
-            const int o0 = 72 * g + 8 * n;
+            float *restrict d = packed + 320 * n + 360;
+            const int o0 = 8 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
@@ -9928,7 +9835,7 @@ void fused_dil(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1656,   /* floats of an output row */
-        S2_W = 360,   /* stage 2's packed weights */
+        S2_W = 360,       /* stage 2's packed weights */
     };
     Dw_dil_R1N1_4c8p(in, scratch, packed, 0);
     Pw_dil_P23_6x8(scratch, out, packed + S2_W);
@@ -9960,7 +9867,8 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 384: 96 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 384: 96 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9976,10 +9884,10 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 196 pixels
- *       (294 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (13 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -9988,7 +9896,6 @@ static void Run_dil(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_band14_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -10278,7 +10185,6 @@ static void Dw_band14_R1N1_4c8p(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 7 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_band14_R2N7_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows y0..y0 + 6 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 6; vy += 2) {
@@ -11202,7 +11108,6 @@ static void Dw_band14_R2N7_4c8p2r(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 5 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_band14_R2N5_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows y0..y0 + 4 x cols 0: kernel rows 0..2, cols 1..2 */
         for (int vy = y0; vy < y0 + 4; vy += 2) {
@@ -12126,7 +12031,6 @@ static void Dw_band14_R2N5_4c8p2r(const float *restrict in, float *restrict out,
 /* simd/spatial.c.in: layer band14, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_band14_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -12977,17 +12881,16 @@ void fused_band14_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 3080 * n + 3840;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -12998,7 +12901,7 @@ void fused_band14(const float *restrict in, float *restrict out, const float *re
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_band14_R1N1_4c8p(in, scratch, packed, 0);
     Pw_band14_P14_8x8(scratch, out, packed + S2_W);
@@ -13031,7 +12934,8 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 24x24x232
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 232: 58 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 232: 58 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -13045,9 +12949,9 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1728.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 96 pixel tiles, 3 channel panels; pixel tiles outer: all 22 KiB of weights
- *       stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 96 pixel tiles, 3 channel
+ *       panels; pixel tiles outer: all 22 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][232], dw_b [232]
@@ -13056,7 +12960,6 @@ static void Run_band14(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pairs_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -13369,7 +13272,6 @@ static void Dw_pairs_R1N1_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pairs_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -13758,7 +13660,6 @@ static void Dw_pairs_R2N1_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pairs, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pairs_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -14182,17 +14083,16 @@ void fused_pairs_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[232 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 5592 * g + 1864 * n + 2320;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 1864 * n + 2320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 232; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 232 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[232 * o0 + 232 * j + s];
             }
         }
     }
@@ -14203,7 +14103,7 @@ void fused_pairs(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 576,   /* floats of an output row */
-        S2_W = 2320,   /* stage 2's packed weights */
+        S2_W = 2320,     /* stage 2's packed weights */
     };
     Dw_pairs_R1N1_4c8p(in, scratch, packed, 0);
     Pw_pairs_P24_6x8(scratch, out, packed + S2_W);
@@ -14233,7 +14133,8 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 80x80x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -14246,9 +14147,10 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (19200.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1066 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 3
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1066 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -14257,7 +14159,6 @@ static void Run_pairs(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_pair_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -14570,7 +14471,6 @@ static void Dw_pf_pair_R1N1_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_pair_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -14956,7 +14856,6 @@ static void Dw_pf_pair_R2N4_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_pair_R2N2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -15342,7 +15241,6 @@ static void Dw_pf_pair_R2N2_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pf_pair, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_pair_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -16161,17 +16059,16 @@ void fused_pf_pair_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 600 * g + 200 * n + 240;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 200 * n + 240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -16182,7 +16079,7 @@ void fused_pf_pair(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 1920,   /* floats of an output row */
-        S2_W = 240,   /* stage 2's packed weights */
+        S2_W = 240,       /* stage 2's packed weights */
     };
     Dw_pf_pair_R1N1_4c8p(in, scratch, packed, 0);
     Pw_pf_pair_P80_8x8(scratch, out, packed + S2_W, in);
@@ -16214,7 +16111,8 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 3x3 -> 46x46x20
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 20: 5 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 20: 5 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 20
@@ -16227,9 +16125,10 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (10580.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 352 pixel tiles + 4-pixel tail, 5 channel panels; pixel tiles outer: all 4
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 352 pixel tiles + 4-pixel
+ *       tail, 5 channel panels; pixel tiles outer: all 4 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][20], dw_b [20]
@@ -16238,7 +16137,6 @@ static void Run_pf_pair(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_s2_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -16497,7 +16395,6 @@ static void Dw_pf_s2_R1N1_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 8 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_s2_R2N8_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         {
@@ -16823,7 +16720,6 @@ static void Dw_pf_s2_R2N8_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_s2_R2N4_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -17149,7 +17045,6 @@ static void Dw_pf_s2_R2N4_4c8p(const float *restrict in, float *restrict out, co
 /* simd/spatial.c.in: layer pf_s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pf_s2_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -17959,17 +17854,16 @@ void fused_pf_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[20 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[20 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 840 * g + 168 * n + 200;
-            const int o0 = 40 * g + 8 * n;
+            float *restrict d = packed + 168 * n + 200;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 20; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 20 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[20 * o0 + 20 * j + s];
             }
         }
     }
@@ -17980,7 +17874,7 @@ void fused_pf_s2(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         OUT_ROW = 1840,   /* floats of an output row */
-        S2_W = 200,   /* stage 2's packed weights */
+        S2_W = 200,       /* stage 2's packed weights */
     };
     Dw_pf_s2_R1N1_4c8p(in, scratch, packed, 0);
     Pw_pf_s2_P46_6x8(scratch, out, packed + S2_W);
@@ -18013,7 +17907,8 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 5x9x1024
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 256 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 256 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: 4 passes over the 90 KiB input (it fits the 512 KiB of L2 planned for it), over blocks
@@ -18029,10 +17924,10 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (135.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles + 5-pixel tail, 3 channel panels; one block of all 45 pixels
- *       (180 KiB of input) outer, then panels (33 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 5-pixel tail,
+ *       3 channel panels; one block of all 45 pixels (180 KiB of input) outer, then panels (33
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -18041,7 +17936,6 @@ static void Run_pf_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pad1024_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18372,7 +18266,6 @@ static void Dw_pad1024_R1N1_4c8p(const float *restrict in, float *restrict out, 
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_pad1024_R2N3_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
         /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
         {
@@ -19610,7 +19503,6 @@ static void Dw_pad1024_R2N3_4c8p2r(const float *restrict in, float *restrict out
 /* simd/spatial.c.in: layer pad1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_pad1024_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 128 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -20267,17 +20159,16 @@ void fused_pad1024_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 24600 * g + 8200 * n + 10240;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 8200 * n + 10240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
@@ -20288,7 +20179,7 @@ void fused_pad1024(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         OUT_ROW = 216,   /* floats of an output row */
-        S2_W = 10240,   /* stage 2's packed weights */
+        S2_W = 10240,    /* stage 2's packed weights */
     };
     Dw_pad1024_R1N1_4c8p(in, scratch, packed, 0);
     Pw_pad1024_P9_5x8(scratch, out, packed + S2_W);
@@ -20317,9 +20208,10 @@ static void Run_pad1024(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12168.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 112 pixel tiles + 4-pixel tail, 18 channel panels; pixel tiles outer: all 15
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 112 pixel tiles + 4-pixel
+ *       tail, 18 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -20545,13 +20437,12 @@ static void Pw_e1_6x8(const float *restrict in, float *restrict out, const float
 void fused_e1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 3600 * g + 200 * n;
-            const int o0 = 144 * g + 8 * n;
+            float *restrict d = packed + 200 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -20582,7 +20473,8 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 26x26x144
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 144: 36 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 144: 36 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 2 passes over the 381 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -20598,9 +20490,10 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2028.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 112 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 14
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 112 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 14 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -20609,7 +20502,6 @@ static void Run_e1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
         /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -20820,7 +20712,6 @@ static void Dw_s1_R1N1_4c8p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
         /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
         {
@@ -21234,7 +21125,6 @@ static void Dw_s1_R2N2_4c8p2r(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     for (int cb = 0; cb < 36; cb += 18) {   /* blocks of 72 channels */
         /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
         {
@@ -21810,17 +21700,16 @@ void fused_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3480 * g + 1160 * n + 1440;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 1160 * n + 1440;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -21831,7 +21720,7 @@ void fused_s1(const float *restrict in, const float *restrict skip, float *restr
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
     };
     Dw_s1_R1N1_4c8p(in, scratch, packed, 0);
     Pw_s1_P26_6x8(scratch, out, packed + S2_W, skip);
@@ -21860,7 +21749,8 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 26x26x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 144
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -21873,9 +21763,10 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2028.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 112 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 3
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 112 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 3 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][24], dw_b [24]
@@ -21884,7 +21775,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 13 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s2_R1N13_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 12 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 13; ++vy) {
         {
@@ -22107,7 +21997,6 @@ static void Dw_s2_R1N13_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 11 rows (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s2_R1N11_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
@@ -22330,7 +22219,6 @@ static void Dw_s2_R1N11_4c8p(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s2_R2N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 2 */
     {
         const int vy = y0;
@@ -22511,7 +22399,6 @@ static void Dw_s2_R2N1_4c8p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer s2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s2_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0, cols 2 */
     {
         const int vy = y0;
@@ -23227,17 +23114,16 @@ void fused_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 600 * g + 200 * n + 240;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 200 * n + 240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -23248,7 +23134,7 @@ void fused_s2(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         OUT_ROW = 624,   /* floats of an output row */
-        S2_W = 240,   /* stage 2's packed weights */
+        S2_W = 240,      /* stage 2's packed weights */
     };
     {   /* bands of 13 rows */
         const int y = 0;

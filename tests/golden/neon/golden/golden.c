@@ -18,7 +18,8 @@
  * stage 1: depthwise 3x3 -> 6x5x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -30,7 +31,6 @@
 /* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_d1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -474,7 +474,7 @@ void golden_d1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -547,17 +547,17 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
-                    const float vi3 = in[ib + 24 + s];
-                    const float vi4 = in[ib + 32 + s];
-                    const float vi5 = in[ib + 40 + s];
-                    const float vi6 = in[ib + 48 + s];
-                    const float vi7 = in[ib + 56 + s];
-                    const float vi8 = in[ib + 64 + s];
-                    const float vi9 = in[ib + 72 + s];
-                    const float vi10 = in[ib + 80 + s];
-                    const float vi11 = in[ib + 88 + s];
+                    const float vi1 = in[ib + s + 8];
+                    const float vi2 = in[ib + s + 16];
+                    const float vi3 = in[ib + s + 24];
+                    const float vi4 = in[ib + s + 32];
+                    const float vi5 = in[ib + s + 40];
+                    const float vi6 = in[ib + s + 48];
+                    const float vi7 = in[ib + s + 56];
+                    const float vi8 = in[ib + s + 64];
+                    const float vi9 = in[ib + s + 72];
+                    const float vi10 = in[ib + s + 80];
+                    const float vi11 = in[ib + s + 88];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -581,57 +581,57 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 36 + j] = v;
+                    out[ob + j + 36] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc5[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 60 + j] = v;
+                    out[ob + j + 60] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc6[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 72 + j] = v;
+                    out[ob + j + 72] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc7[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 84 + j] = v;
+                    out[ob + j + 84] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc8[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc9[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 108 + j] = v;
+                    out[ob + j + 108] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc10[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 120 + j] = v;
+                    out[ob + j + 120] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc11[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 132 + j] = v;
+                    out[ob + j + 132] = v;
                 }
             }
         }
@@ -657,11 +657,11 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
-                    const float vi3 = in[ib + 24 + s];
-                    const float vi4 = in[ib + 32 + s];
-                    const float vi5 = in[ib + 40 + s];
+                    const float vi1 = in[ib + s + 8];
+                    const float vi2 = in[ib + s + 16];
+                    const float vi3 = in[ib + s + 24];
+                    const float vi4 = in[ib + s + 32];
+                    const float vi5 = in[ib + s + 40];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -679,27 +679,27 @@ static void Pw_p2_12x3(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 36 + j] = v;
+                    out[ob + j + 36] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc5[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 60 + j] = v;
+                    out[ob + j + 60] = v;
                 }
             }
         }
@@ -711,12 +711,11 @@ void golden_p2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 9 * g + 9 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 9 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 2; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 2 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[2 * o0 + 2 * j + s];
             }
         }
     }
@@ -747,7 +746,8 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 6x5x12
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 12: 3 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 12: 3 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -759,9 +759,9 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (45.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][12], dw_b [12]
@@ -770,7 +770,6 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1390,18 +1389,16 @@ void golden_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 156 * g + 156 * n + 120;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 120;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -1437,7 +1434,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 3x3x12
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 12: 3 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 12: 3 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1448,14 +1446,15 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (13.5 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 3-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 6x5x12
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 12: 3 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 12: 3 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 12
@@ -1469,7 +1468,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -1933,7 +1931,6 @@ static void Pw_b4_S2_6x12(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_b4_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -2166,18 +2163,16 @@ void golden_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 156 * g + 156 * n + 120;
-            const int o0 = 12 * g + 12 * n;
+            float *restrict d = packed + 120;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -2186,7 +2181,7 @@ void golden_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[12 * k + o0 + j];
         }
     }
 }
@@ -2196,8 +2191,8 @@ void golden_b4(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 108,   /* stage 2's output in scratch */
-        S2_W = 120,   /* stage 2's packed weights */
-        S3_W = 276,   /* stage 3's packed weights */
+        S2_W = 120,     /* stage 2's packed weights */
+        S3_W = 276,     /* stage 3's packed weights */
     };
     Dw_b4_S1_4c8p(in, scratch, packed);
     Pw_b4_S2_6x12(scratch, scratch + S2_OUT, packed + S2_W);

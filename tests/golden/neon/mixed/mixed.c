@@ -19,8 +19,8 @@
  * stage 1: depthwise 3x3 -> 15x13x14
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 3 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 3 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -31,7 +31,6 @@
 /* simd/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -86,24 +85,20 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -503,34 +498,28 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -594,24 +583,20 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -688,34 +673,28 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1264,49 +1243,40 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1383,34 +1353,28 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1474,24 +1438,20 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1891,34 +1851,28 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 84];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -1982,24 +1936,20 @@ static void Dw_m1_4c8p(const float *restrict in, float *restrict out, const floa
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 98];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 91];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 7];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -2019,16 +1969,15 @@ void mixed_m1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[14 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 6 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 120;
-        const int o0 = 2 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[14 * k + o0 + j];
         }
     }
 }
@@ -2059,9 +2008,10 @@ static void Run_m1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (487.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 48 pixel tiles + 3-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles + 3-pixel
+ *       tail, 1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][14], pw_b [17]
@@ -2230,49 +2180,43 @@ static void Pw_m2_4x16(const float *restrict in, float *restrict out, const floa
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
-                const float vi3 = in[ib + 42 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
+                const float vi3 = in[ib + s + 42];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -2401,40 +2345,35 @@ static void Pw_m2_4x16(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
         }
     }
@@ -2444,26 +2383,22 @@ static void Pw_m2_4x16(const float *restrict in, float *restrict out, const floa
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 240 * n;
-            const int o0 = 17 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[14 * o0 + 14 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 15 * n + 240;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 240;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 14; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 14 + s]; }
+                d[s + 1] = w->pw_w[14 * o0 + s];
             }
         }
     }
@@ -2494,8 +2429,8 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 8x7x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2506,9 +2441,9 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (168.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 3 channel panels; pixel tiles outer: all 2 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 3 channel
+ *       panels; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
@@ -2517,7 +2452,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2578,21 +2512,20 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -2764,27 +2697,26 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -2849,21 +2781,20 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -2951,27 +2882,26 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3222,37 +3152,36 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3340,27 +3269,26 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3425,21 +3353,20 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3611,27 +3538,26 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3696,21 +3622,20 @@ static void Dw_m3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 442 * vy + 34 * vx + 16;
                 const int ob = 119 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -3861,26 +3786,24 @@ void mixed_m3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 432 * g + 144 * n + 442;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 144 * n + 442;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -3916,7 +3839,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 4x4x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -3927,14 +3851,15 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (48.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 3 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       3 channel panels; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 8x7x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 84
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -3948,7 +3873,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -4415,7 +4339,6 @@ static void Pw_m4_S2_6x8(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_m4_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -4696,17 +4619,16 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 600 * g + 200 * n + 240;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 200 * n + 240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -4715,7 +4637,7 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -4725,8 +4647,8 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 384,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 840,   /* stage 3's packed weights */
+        S2_W = 240,     /* stage 2's packed weights */
+        S3_W = 840,     /* stage 3's packed weights */
     };
     Dw_m4_S1_4c8p(in, scratch, packed);
     Pw_m4_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -4810,9 +4732,9 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -4823,21 +4745,21 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 24 + j];
+                v += res[ob + j + 24];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 72 + j];
+                v += res[ob + j + 72];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -4847,13 +4769,12 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -4883,7 +4804,8 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
  * stage 1: transposed depthwise 3x3 -> 15x13x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 57
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -4895,7 +4817,6 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_m6_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -5164,7 +5085,7 @@ void mixed_m6_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
 }
@@ -5194,7 +5115,8 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 15x13x24
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 24: 6 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 24: 6 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 24
@@ -5214,7 +5136,6 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -6028,17 +5949,17 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 24 + s];
-                    const float vi2 = in[ib + 48 + s];
-                    const float vi3 = in[ib + 72 + s];
-                    const float vi4 = in[ib + 96 + s];
-                    const float vi5 = in[ib + 120 + s];
-                    const float vi6 = in[ib + 144 + s];
-                    const float vi7 = in[ib + 168 + s];
-                    const float vi8 = in[ib + 192 + s];
-                    const float vi9 = in[ib + 216 + s];
-                    const float vi10 = in[ib + 240 + s];
-                    const float vi11 = in[ib + 264 + s];
+                    const float vi1 = in[ib + s + 24];
+                    const float vi2 = in[ib + s + 48];
+                    const float vi3 = in[ib + s + 72];
+                    const float vi4 = in[ib + s + 96];
+                    const float vi5 = in[ib + s + 120];
+                    const float vi6 = in[ib + s + 144];
+                    const float vi7 = in[ib + s + 168];
+                    const float vi8 = in[ib + s + 192];
+                    const float vi9 = in[ib + s + 216];
+                    const float vi10 = in[ib + s + 240];
+                    const float vi11 = in[ib + s + 264];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -6062,57 +5983,57 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + j + 32] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc3[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc4[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 64 + j] = v;
+                    out[ob + j + 64] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc5[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 80 + j] = v;
+                    out[ob + j + 80] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc6[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc7[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 112 + j] = v;
+                    out[ob + j + 112] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc8[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 128 + j] = v;
+                    out[ob + j + 128] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc9[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 144 + j] = v;
+                    out[ob + j + 144] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc10[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 160 + j] = v;
+                    out[ob + j + 160] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc11[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 176 + j] = v;
+                    out[ob + j + 176] = v;
                 }
             }
         }
@@ -6132,8 +6053,8 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 24 + s];
-                    const float vi2 = in[ib + 48 + s];
+                    const float vi1 = in[ib + s + 24];
+                    const float vi2 = in[ib + s + 48];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -6148,12 +6069,12 @@ static void Pw_m7_S2_12x2(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + j + 32] = v;
                 }
             }
         }
@@ -6168,17 +6089,16 @@ void mixed_m7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[24 * k + o0 + j];
         }
     }
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 8 * g + 8 * n + 240;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 8 * g + 240;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -6212,7 +6132,8 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 15x13x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -6224,9 +6145,10 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (390.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 48 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -6236,7 +6158,6 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m8_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7291,13 +7212,11 @@ void mixed_m8_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 256 * g + 256 * n + 144;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed + 144;
+            const int o0 = 0;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -7332,9 +7251,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (390.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 48 pixel tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 48 pixel tiles + 3-pixel
+ *       tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][16], pw_b [16]
@@ -7619,14 +7539,12 @@ static void Pw_m9_4x16(const float *restrict in, float *restrict out, const floa
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 272 * g + 272 * n;
-            const int o0 = 16 * g + 16 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -7655,7 +7573,8 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x5 -> 13x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 27 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -7667,7 +7586,6 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m10_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         {
@@ -7967,7 +7885,7 @@ void mixed_m10_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -7996,7 +7914,8 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 7x7 -> 5x3x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 363
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 16
@@ -8008,7 +7927,6 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m11_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
     {
         const int vy = 0;
@@ -9189,7 +9107,7 @@ void mixed_m11_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -9221,7 +9139,8 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x5 -> 3x3x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 207
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -9232,14 +9151,15 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (18.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 5x3x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 93
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -9254,7 +9174,6 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -9990,7 +9909,6 @@ static void Pw_m12_S2_5x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_m12_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -10190,12 +10108,11 @@ void mixed_m12_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 256 * g + 128 * n + 400;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 128 * n + 400;
+            const int o0 = 8 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -10213,8 +10130,8 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 400,   /* stage 2's packed weights */
-        S3_W = 656,   /* stage 3's packed weights */
+        S2_W = 400,     /* stage 2's packed weights */
+        S3_W = 656,     /* stage 3's packed weights */
     };
     Dw_m12_S1_4c8p(in, scratch, packed);
     Pw_m12_S2_5x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -10240,9 +10157,10 @@ static void Run_m12(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (127.5 cycles, 96% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 7-pixel tail, 8 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail,
+ *       8 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][16], pw_b [65]
@@ -10410,85 +10328,75 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 260 + j] = v;
+                out[ob + 260] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 325 + j] = v;
+                out[ob + 325] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 390 + j] = v;
+                out[ob + 390] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 455 + j] = v;
+                out[ob + 455] = v;
             }
         }
     }
@@ -10633,76 +10541,67 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
             float vacc5[1];
             float vacc6[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 260 + j] = v;
+                out[ob + 260] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 325 + j] = v;
+                out[ob + 325] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 390 + j] = v;
+                out[ob + 390] = v;
             }
         }
     }
@@ -10712,25 +10611,22 @@ static void Pw_m13_8x8(const float *restrict in, float *restrict out, const floa
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1105 * g + 136 * n;
-            const int o0 = 65 * g + 8 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1105 * g + 17 * n + 1088;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1088;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }

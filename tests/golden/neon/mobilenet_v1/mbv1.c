@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -35,9 +36,10 @@
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (100352.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2090 pixel tiles + 4-pixel tail, 8 channel panels; pixel tiles outer: all 9
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 8 channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -46,7 +48,6 @@
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -359,7 +360,6 @@ static void Dw_b1_R1N1_4c8p(const float *restrict in, float *restrict out, const
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -998,7 +998,6 @@ static void Dw_b1_R2N2_4c8p2r(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1701,17 +1700,16 @@ void mbv1_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 2112 * g + 264 * n + 320;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 264 * n + 320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1722,7 +1720,7 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
+        S2_W = 320,       /* stage 2's packed weights */
     };
     Dw_b1_R1N1_4c8p(in, scratch, packed, 0);
     Pw_b1_P112_6x8(scratch, out, packed + S2_W);
@@ -1752,7 +1750,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 56x56x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -1760,18 +1759,18 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 33 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 33 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 64 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 64 inputs: 6x8 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (50176.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 16 channel panels; blocks of 768 pixels (192
- *       KiB of input, kept in L2) outer, then panels (3 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 16 channel panels; blocks of 768 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -1780,7 +1779,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 54; vy += 2) {
         for (int vx = 0; vx < 48; vx += 8) {
@@ -3379,17 +3377,16 @@ void mbv1_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 8320 * g + 520 * n + 640;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 640;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -3423,7 +3420,8 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 56x56x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -3431,18 +3429,18 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       for it, so passes over channel blocks would each stream part of every line); output rows
  *       in pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 65 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 65 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 3136 pixels, 128 -> 128 channels
  *   tile: dense projection, 3136 pixels x 128 outputs x 128 inputs: 6x8 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (50176.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 16 channel panels; blocks of 384 pixels (192
- *       KiB of input, kept in L2) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 16 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -3451,7 +3449,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5048,17 +5045,16 @@ void mbv1_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 16512 * g + 1032 * n + 1280;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 1280;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -5092,7 +5088,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 28x28x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 128
@@ -5107,10 +5104,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (25088.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 384 pixels (192
- *       KiB of input, kept in L2) outer, then panels (5 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles +
+ *       4-pixel tail, 32 channel panels; blocks of 384 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][128], dw_b [128]
@@ -5119,7 +5116,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b4_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 26; vy += 2) {
         for (int vx = 0; vx < 24; vx += 8) {
@@ -6472,17 +6468,16 @@ void mbv1_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 33024 * g + 1032 * n + 1280;
-            const int o0 = 256 * g + 8 * n;
+            float *restrict d = packed + 1032 * n + 1280;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -6516,7 +6511,8 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 28x28x256
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 64 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -6524,18 +6520,18 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 257 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 257 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 256 -> 256 channels
  *   tile: dense projection, 784 pixels x 256 outputs x 256 inputs: 6x8 register tile (6 pixels x
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (25088.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 32 channel panels; blocks of 192 pixels (192
- *       KiB of input, kept in L2) outer, then panels (9 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles +
+ *       4-pixel tail, 32 channel panels; blocks of 192 pixels (192 KiB of input, kept in L2)
+ *       outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -6544,7 +6540,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b5_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7909,17 +7904,16 @@ void mbv1_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 65792 * g + 2056 * n + 2560;
-            const int o0 = 256 * g + 8 * n;
+            float *restrict d = packed + 2056 * n + 2560;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -7953,7 +7947,8 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 14x14x256
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 256: 64 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 256: 64 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 256
@@ -7968,10 +7963,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; one block of all 196 pixels
- *       (196 KiB of input) outer, then panels (9 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; one block of all 196 pixels (196 KiB of input) outer, then
+ *       panels (9 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][256], dw_b [256]
@@ -7980,7 +7975,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b6_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         {
@@ -9333,17 +9327,16 @@ void mbv1_b6_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 131584 * g + 2056 * n + 2560;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 2056 * n + 2560;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -9377,7 +9370,8 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -9392,10 +9386,10 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; blocks of 96 pixels (192
- *       KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -9404,7 +9398,6 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b7_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -10888,17 +10881,16 @@ void mbv1_b7_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -10932,7 +10924,8 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -10947,10 +10940,10 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; blocks of 96 pixels (192
- *       KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -10959,7 +10952,6 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b8_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -12443,17 +12435,16 @@ void mbv1_b8_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -12487,7 +12478,8 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12502,10 +12494,10 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; blocks of 96 pixels (192
- *       KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -12514,7 +12506,6 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b9_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -13998,17 +13989,16 @@ void mbv1_b9_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -14042,7 +14032,8 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -14057,10 +14048,10 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; blocks of 96 pixels (192
- *       KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -14069,7 +14060,6 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b10_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -15553,17 +15543,16 @@ void mbv1_b10_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -15597,7 +15586,8 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 14x14x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -15612,10 +15602,10 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 64 channel panels; blocks of 96 pixels (192
- *       KiB of input, kept in L2) outer, then panels (17 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 64 channel panels; blocks of 96 pixels (192 KiB of input, kept in L2) outer, then
+ *       panels (17 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -15624,7 +15614,6 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b11_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -17108,17 +17097,16 @@ void mbv1_b11_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 262656 * g + 4104 * n + 5120;
-            const int o0 = 512 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -17152,7 +17140,8 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 7x7x512
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 512: 128 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 512: 128 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 146
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -17165,10 +17154,10 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 128 channel panels; one block of all 49 pixels
- *       (98 KiB of input) outer, then panels (17 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       128 channel panels; one block of all 49 pixels (98 KiB of input) outer, then panels (17
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][512], dw_b [512]
@@ -17177,7 +17166,6 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b12_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 128; cb += 32) {   /* blocks of 128 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -17705,17 +17693,16 @@ void mbv1_b12_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 525312 * g + 4104 * n + 5120;
-            const int o0 = 1024 * g + 8 * n;
+            float *restrict d = packed + 4104 * n + 5120;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -17749,7 +17736,8 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 7x7x1024
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1024: 256 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1024: 256 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 196 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -17764,10 +17752,10 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (6272.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 128 channel panels; one block of all 49 pixels
- *       (196 KiB of input) outer, then panels (33 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       128 channel panels; one block of all 49 pixels (196 KiB of input) outer, then panels (33
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -17776,7 +17764,6 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_b13_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18825,17 +18812,16 @@ void mbv1_b13_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 1049600 * g + 8200 * n + 10240;
-            const int o0 = 1024 * g + 8 * n;
+            float *restrict d = packed + 8200 * n + 10240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }

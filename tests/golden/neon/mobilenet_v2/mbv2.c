@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 112x112x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -35,9 +36,10 @@
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (25088.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2090 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 3
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 2 channel panels; pixel tiles outer: all 3 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -46,7 +48,6 @@
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s1_1_R1N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -359,7 +360,6 @@ static void Dw_s1_1_R1N1_4c8p(const float *restrict in, float *restrict out, con
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s1_1_R2N2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -998,7 +998,6 @@ static void Dw_s1_1_R2N2_4c8p2r(const float *restrict in, float *restrict out, c
 /* simd/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s1_1_R3N1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1629,17 +1628,16 @@ void mbv2_s1_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 528 * g + 264 * n + 320;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 264 * n + 320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1650,7 +1648,7 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1792,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
+        S2_W = 320,       /* stage 2's packed weights */
     };
     Dw_s1_1_R1N1_4c8p(in, scratch, packed, 0);
     Pw_s1_1_P112_6x8(scratch, out, packed + S2_W);
@@ -1681,9 +1679,10 @@ static void Run_s1_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (150528.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2090 pixel tiles + 4-pixel tail, 12 channel panels; pixel tiles outer: all 7
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 2090 pixel tiles +
+ *       4-pixel tail, 12 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1
+ *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
@@ -1909,13 +1908,12 @@ static void Pw_e2_1_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 1632 * g + 136 * n;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1946,7 +1944,8 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 56x56x96
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 96: 24 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 96: 24 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -1962,9 +1961,10 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 10
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 10 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
@@ -1973,7 +1973,6 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s2_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..54 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 54; vy += 2) {
         for (int vx = 0; vx < 48; vx += 8) {
@@ -3407,17 +3406,16 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 2328 * g + 776 * n + 960;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 776 * n + 960;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -3452,9 +3450,10 @@ static void Run_s2_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (56448.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 18 channel panels; pixel tiles outer: all 15
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 18 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1
+ *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -3680,13 +3679,12 @@ static void Pw_e2_2_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 3600 * g + 200 * n;
-            const int o0 = 144 * g + 8 * n;
+            float *restrict d = packed + 200 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -3717,7 +3715,8 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 56x56x144
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 144: 36 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 144: 36 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -3733,9 +3732,10 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 3 channel panels; pixel tiles outer: all 14
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles + 4-pixel
+ *       tail, 3 channel panels; pixel tiles outer: all 14 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -3744,7 +3744,6 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s2_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5196,17 +5195,16 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 3480 * g + 1160 * n + 1440;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 1160 * n + 1440;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -5240,9 +5238,10 @@ static void Run_s2_2(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (56448.0 cycles, 100% of
  *       the FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of
- *       FMA latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 522 pixel tiles + 4-pixel tail, 18 channel panels; pixel tiles outer: all 15
- *       KiB of weights stay in L1 across the panels
+ *       FMA latency); accumulators (at most 18) + weight vectors + a broadcast input within the
+ *       32 q registers; each weight vector feeds one FMA per pixel row); 522 pixel tiles +
+ *       4-pixel tail, 18 channel panels; pixel tiles outer: all 15 KiB of weights stay in L1
+ *       across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [144][24], pw_b [144]
@@ -5468,13 +5467,12 @@ static void Pw_e3_1_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 18; ++n) {
-            float *restrict d = packed + 3600 * g + 200 * n;
-            const int o0 = 144 * g + 8 * n;
+            float *restrict d = packed + 200 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -5505,7 +5503,8 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 28x28x144
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 144: 36 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 144: 36 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 144
@@ -5520,9 +5519,10 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (3136.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles outer: all 19
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; pixel tiles outer: all 19 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][144], dw_b [144]
@@ -5531,7 +5531,6 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s3_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..26 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 26; vy += 2) {
         for (int vx = 0; vx < 24; vx += 8) {
@@ -6721,17 +6720,16 @@ void mbv2_s3_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4640 * g + 1160 * n + 1440;
-            const int o0 = 32 * g + 8 * n;
+            float *restrict d = packed + 1160 * n + 1440;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -6766,10 +6764,10 @@ static void Run_s3_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (18816.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 784
- *       pixels (98 KiB of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (2 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -6993,13 +6991,12 @@ static void Pw_e3_2_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 6336 * g + 264 * n;
-            const int o0 = 192 * g + 8 * n;
+            float *restrict d = packed + 264 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -7030,7 +7027,8 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 192: 48 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 192: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -7038,18 +7036,18 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 25 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 25 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 192 -> 32 channels
  *   tile: dense projection, 784 pixels x 32 outputs x 192 inputs: 6x8 register tile (6 pixels x 2
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (3136.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 4 channel panels; blocks of 252 pixels (189
- *       KiB of input, kept in L2) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (7 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -7058,7 +7056,6 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s3_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8391,17 +8388,16 @@ void mbv2_s3_2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 6176 * g + 1544 * n + 1920;
-            const int o0 = 32 * g + 8 * n;
+            float *restrict d = packed + 1544 * n + 1920;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -8435,10 +8431,10 @@ static void Run_s3_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (18816.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 784
- *       pixels (98 KiB of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (2 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -8662,13 +8658,12 @@ static void Pw_e3_3_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 6336 * g + 264 * n;
-            const int o0 = 192 * g + 8 * n;
+            float *restrict d = packed + 264 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -8699,7 +8694,8 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 28x28x192
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 192: 48 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 192: 48 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -8707,18 +8703,18 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
  *       it, so passes over channel blocks would each stream part of every line); output rows in
  *       pairs (2 x 8 pixels x 1 vector = 16 accumulators): the input rows both read are loaded
  *       from L2 once
- *   not fused: the projection's 25 KiB of weights do not stay in L1 (more than 24 KiB), so every
- *       band would stream them again from L2
+ *   not fused: the projection's 25 KiB of weights exceed the 24 KiB a band may re-read from L1,
+ *       so every band would stream them again from L2
  *
  * stage 2: projection 784 pixels, 192 -> 32 channels
  *   tile: dense projection, 784 pixels x 32 outputs x 192 inputs: 6x8 register tile (6 pixels x 2
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (3136.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 4 channel panels; blocks of 252 pixels (189
- *       KiB of input, kept in L2) outer, then panels (7 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; blocks of 252 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (7 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -8727,7 +8723,6 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s3_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -10060,17 +10055,16 @@ void mbv2_s3_3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 6176 * g + 1544 * n + 1920;
-            const int o0 = 32 * g + 8 * n;
+            float *restrict d = packed + 1544 * n + 1920;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -10104,10 +10098,10 @@ static void Run_s3_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (18816.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 784
- *       pixels (98 KiB of input) outer, then panels (2 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 784 pixels (98 KiB of input) outer, then panels
+ *       (2 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [192][32], pw_b [192]
@@ -10331,13 +10325,12 @@ static void Pw_e4_1_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 6336 * g + 264 * n;
-            const int o0 = 192 * g + 8 * n;
+            float *restrict d = packed + 264 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -10368,7 +10361,8 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x192
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 192: 48 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 192: 48 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 192
@@ -10383,10 +10377,10 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 196 pixels
- *       (147 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 196 pixels (147 KiB of input) outer, then panels
+ *       (7 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][192], dw_b [192]
@@ -10395,7 +10389,6 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s4_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 12; vy += 2) {
         {
@@ -11708,17 +11701,16 @@ void mbv2_s4_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 12352 * g + 1544 * n + 1920;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 1544 * n + 1920;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -11753,10 +11745,10 @@ static void Run_s4_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 48 channel panels; one block of all 196 pixels
- *       (49 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 48 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -11980,13 +11972,12 @@ static void Pw_e4_2_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 24960 * g + 520 * n;
-            const int o0 = 384 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -12017,7 +12008,8 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 384: 96 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 384: 96 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -12032,10 +12024,10 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 196 pixels
- *       (294 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (13 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -12044,7 +12036,6 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s4_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -13383,17 +13374,16 @@ void mbv2_s4_2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 3080 * n + 3840;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -13427,10 +13417,10 @@ static void Run_s4_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 48 channel panels; one block of all 196 pixels
- *       (49 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 48 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -13654,13 +13644,12 @@ static void Pw_e4_3_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 24960 * g + 520 * n;
-            const int o0 = 384 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -13691,7 +13680,8 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 384: 96 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 384: 96 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -13706,10 +13696,10 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 196 pixels
- *       (294 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (13 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -13718,7 +13708,6 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s4_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -15057,17 +15046,16 @@ void mbv2_s4_3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 3080 * n + 3840;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -15101,10 +15089,10 @@ static void Run_s4_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 48 channel panels; one block of all 196 pixels
- *       (49 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 48 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -15328,13 +15316,12 @@ static void Pw_e4_4_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 24960 * g + 520 * n;
-            const int o0 = 384 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -15365,7 +15352,8 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 384: 96 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 384: 96 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -15380,10 +15368,10 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1568.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels; one block of all 196 pixels
- *       (294 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels; one block of all 196 pixels (294 KiB of input) outer, then panels
+ *       (13 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -15392,7 +15380,6 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s4_4_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -16731,17 +16718,16 @@ void mbv2_s4_4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 24640 * g + 3080 * n + 3840;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 3080 * n + 3840;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -16775,10 +16761,10 @@ static void Run_s4_4(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9408.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 48 channel panels; one block of all 196 pixels
- *       (49 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 48 channel panels; one block of all 196 pixels (49 KiB of input) outer, then panels
+ *       (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [384][64], pw_b [384]
@@ -17002,13 +16988,12 @@ static void Pw_e5_1_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 24960 * g + 520 * n;
-            const int o0 = 384 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -17039,7 +17024,8 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x384
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 384: 96 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 384: 96 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 3 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -17054,10 +17040,10 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2352.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 12 channel panels; one block of all 196 pixels
- *       (294 KiB of input) outer, then panels (13 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 196 pixels (294 KiB of input) outer, then
+ *       panels (13 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][384], dw_b [384]
@@ -17066,7 +17052,6 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s5_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 96; cb += 32) {   /* blocks of 128 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -18385,17 +18370,16 @@ void mbv2_s5_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 36960 * g + 3080 * n + 3840;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 3080 * n + 3840;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -18430,10 +18414,10 @@ static void Run_s5_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14112.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 72 channel panels; one block of all 196 pixels
- *       (74 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 72 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -18657,13 +18641,12 @@ static void Pw_e5_2_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 55872 * g + 776 * n;
-            const int o0 = 576 * g + 8 * n;
+            float *restrict d = packed + 776 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -18694,7 +18677,8 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 576: 144 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 576: 144 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -18709,10 +18693,10 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2352.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 12 channel panels; blocks of 84 pixels (189
- *       KiB of input, kept in L2) outer, then panels (19 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (19 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -18721,7 +18705,6 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s5_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -20173,17 +20156,16 @@ void mbv2_s5_2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 55392 * g + 4616 * n + 5760;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 4616 * n + 5760;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -20217,10 +20199,10 @@ static void Run_s5_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14112.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 72 channel panels; one block of all 196 pixels
- *       (74 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 72 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -20444,13 +20426,12 @@ static void Pw_e5_3_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 55872 * g + 776 * n;
-            const int o0 = 576 * g + 8 * n;
+            float *restrict d = packed + 776 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -20481,7 +20462,8 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x576
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 576: 144 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 576: 144 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -20496,10 +20478,10 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2352.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 12 channel panels; blocks of 84 pixels (189
- *       KiB of input, kept in L2) outer, then panels (19 KiB of weights each, kept in L1/L2),
- *       then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; blocks of 84 pixels (189 KiB of input, kept in L2) outer, then
+ *       panels (19 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -20508,7 +20490,6 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s5_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -21960,17 +21941,16 @@ void mbv2_s5_3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 55392 * g + 4616 * n + 5760;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 4616 * n + 5760;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -22004,10 +21984,10 @@ static void Run_s5_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (14112.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 72 channel panels; one block of all 196 pixels
- *       (74 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 72 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [576][96], pw_b [576]
@@ -22231,13 +22211,12 @@ static void Pw_e6_1_6x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 72; ++n) {
-            float *restrict d = packed + 55872 * g + 776 * n;
-            const int o0 = 576 * g + 8 * n;
+            float *restrict d = packed + 776 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -22268,7 +22247,8 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x576
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 576: 144 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 576: 144 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 4 passes over the 441 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -22281,10 +22261,10 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (980.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 20 channel panels; one block of all 49 pixels
- *       (111 KiB of input) outer, then panels (19 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       20 channel panels; one block of all 49 pixels (111 KiB of input) outer, then panels (19
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][576], dw_b [576]
@@ -22293,7 +22273,6 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s6_1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 144; cb += 36) {   /* blocks of 144 channels */
         /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 6; ++vy) {
@@ -22785,17 +22764,16 @@ void mbv2_s6_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 92320 * g + 4616 * n + 5760;
-            const int o0 = 160 * g + 8 * n;
+            float *restrict d = packed + 4616 * n + 5760;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -22830,10 +22808,10 @@ static void Run_s6_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (5880.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 120 channel panels; one block of all 49 pixels
- *       (31 KiB of input) outer, then panels (6 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       120 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels (6
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -23038,13 +23016,12 @@ static void Pw_e6_2_5x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 154560 * g + 1288 * n;
-            const int o0 = 960 * g + 8 * n;
+            float *restrict d = packed + 1288 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -23075,7 +23052,8 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 960: 240 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 960: 240 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -23090,10 +23068,10 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (980.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 20 channel panels; one block of all 49 pixels
- *       (184 KiB of input) outer, then panels (31 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       20 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels (31
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -23102,7 +23080,6 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s6_2_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -24133,17 +24110,16 @@ void mbv2_s6_2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 153760 * g + 7688 * n + 9600;
-            const int o0 = 160 * g + 8 * n;
+            float *restrict d = packed + 7688 * n + 9600;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -24177,10 +24153,10 @@ static void Run_s6_2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (5880.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 120 channel panels; one block of all 49 pixels
- *       (31 KiB of input) outer, then panels (6 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       120 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels (6
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -24385,13 +24361,12 @@ static void Pw_e6_3_5x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 154560 * g + 1288 * n;
-            const int o0 = 960 * g + 8 * n;
+            float *restrict d = packed + 1288 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -24422,7 +24397,8 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 960: 240 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 960: 240 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -24437,10 +24413,10 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (980.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 20 channel panels; one block of all 49 pixels
- *       (184 KiB of input) outer, then panels (31 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       20 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels (31
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -24449,7 +24425,6 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s6_3_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -25480,17 +25455,16 @@ void mbv2_s6_3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 20; ++n) {
-            float *restrict d = packed + 153760 * g + 7688 * n + 9600;
-            const int o0 = 160 * g + 8 * n;
+            float *restrict d = packed + 7688 * n + 9600;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -25524,10 +25498,10 @@ static void Run_s6_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (5880.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 120 channel panels; one block of all 49 pixels
- *       (31 KiB of input) outer, then panels (6 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       120 channel panels; one block of all 49 pixels (31 KiB of input) outer, then panels (6
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [960][160], pw_b [960]
@@ -25732,13 +25706,12 @@ static void Pw_e7_1_5x8(const float *restrict in, float *restrict out, const flo
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 120; ++n) {
-            float *restrict d = packed + 154560 * g + 1288 * n;
-            const int o0 = 960 * g + 8 * n;
+            float *restrict d = packed + 1288 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -25769,7 +25742,8 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x960
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 960: 240 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 960: 240 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 4 passes over the 184 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -25784,10 +25758,10 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1960.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 40 channel panels; one block of all 49 pixels
- *       (184 KiB of input) outer, then panels (31 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       40 channel panels; one block of all 49 pixels (184 KiB of input) outer, then panels (31
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][960], dw_b [960]
@@ -25796,7 +25770,6 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_s7_1_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 240; cb += 60) {   /* blocks of 240 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -26809,17 +26782,16 @@ void mbv2_s7_1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 307520 * g + 7688 * n + 9600;
-            const int o0 = 320 * g + 8 * n;
+            float *restrict d = packed + 7688 * n + 9600;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -26854,10 +26826,10 @@ static void Run_s7_1(const float *in, const float *skip, float *out, const float
  *       2 vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (7840.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 160 channel panels; one block of all 49 pixels
- *       (62 KiB of input) outer, then panels (11 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       160 channel panels; one block of all 49 pixels (62 KiB of input) outer, then panels (11
+ *       KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [1280][320], pw_b [1280]
@@ -27062,13 +27034,12 @@ static void Pw_head_5x8(const float *restrict in, float *restrict out, const flo
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 160; ++n) {
-            float *restrict d = packed + 410880 * g + 2568 * n;
-            const int o0 = 1280 * g + 8 * n;
+            float *restrict d = packed + 2568 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[320 * o0 + 320 * j + s];
             }
         }
     }

@@ -34,22 +34,18 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -59,15 +55,12 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -99,9 +92,9 @@ static void Run_c1_1(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][1], pw_b [8]
@@ -173,15 +166,12 @@ static void Pw_c1_8_3x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 8; ++j) d[j + 8] = w->pw_w[o0 + j];
             }
         }
     }
@@ -213,9 +203,9 @@ static void Run_c1_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (30.0 cycles, 82% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 1-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [4][3], pw_b [4]
@@ -366,14 +356,12 @@ static void Pw_c3_4_12x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -405,9 +393,10 @@ static void Run_c3_4(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (6.0 cycles, 42% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [5][4], pw_b [5]
@@ -470,45 +459,39 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
         }
     }
@@ -518,26 +501,22 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 20;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 20;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -596,10 +575,10 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
-                const float vi4 = in[ib + 20 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
+                const float vi4 = in[ib + s + 20];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -614,19 +593,19 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 3 + j] = v;
+                out[ob + j + 3] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 6 + j] = v;
+                out[ob + j + 6] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
         }
     }
@@ -636,14 +615,12 @@ static void Pw_c5_3_5x3(const float *restrict in, float *restrict out, const flo
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 18 * g + 18 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -675,9 +652,10 @@ static void Run_c5_3(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (13.5 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 4-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel tail,
+ *       1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][7], pw_b [9]
@@ -781,53 +759,46 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
-                const float vi4 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
+                const float vi4 = in[ib + s + 28];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 36 + j] = v;
+                float v = vacc4[0];
+                out[ob + 36] = v;
             }
         }
     }
@@ -910,45 +881,39 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -958,26 +923,22 @@ static void Pw_c7_9_5x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 64 * n;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 64;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 64;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -1009,9 +970,9 @@ static void Run_c7_9(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -1197,14 +1158,12 @@ static void Pw_c8_8_6x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -1236,9 +1195,10 @@ static void Run_c8_8(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (33.0 cycles, 40% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 3-pixel tail, 1 channel panel + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 3-pixel tail,
+ *       1 channel panel + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [7][9], pw_b [7]
@@ -1397,17 +1357,17 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
-                const float vi6 = in[ib + 54 + s];
-                const float vi7 = in[ib + 63 + s];
-                const float vi8 = in[ib + 72 + s];
-                const float vi9 = in[ib + 81 + s];
-                const float vi10 = in[ib + 90 + s];
-                const float vi11 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
+                const float vi6 = in[ib + s + 54];
+                const float vi7 = in[ib + s + 63];
+                const float vi8 = in[ib + s + 72];
+                const float vi9 = in[ib + s + 81];
+                const float vi10 = in[ib + s + 90];
+                const float vi11 = in[ib + s + 99];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1429,47 +1389,47 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 28 + j] = v;
+                out[ob + j + 28] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 35 + j] = v;
+                out[ob + j + 35] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 42 + j] = v;
+                out[ob + j + 42] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 49 + j] = v;
+                out[ob + j + 49] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 56 + j] = v;
+                out[ob + j + 56] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 63 + j] = v;
+                out[ob + j + 63] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 70 + j] = v;
+                out[ob + j + 70] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 77 + j] = v;
+                out[ob + j + 77] = v;
             }
         }
     }
@@ -1524,8 +1484,8 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1538,11 +1498,11 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
         }
     }
@@ -1552,26 +1512,22 @@ static void Pw_c9_7_12x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 70 * g + 40 * n;
-            const int o0 = 7 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 70 * g + 30 * n + 40;
-            const int o0 = 7 * g + 3 * n + 4;
+            float *restrict d = packed + 40;
+            const int o0 = 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -1603,9 +1559,9 @@ static void Run_c9_7(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (28.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 6-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][15], pw_b [16]
@@ -1852,13 +1808,12 @@ static void Pw_c15_16_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 256 * g + 128 * n;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 128 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -1890,9 +1845,10 @@ static void Run_c15_16(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (32.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 5-pixel tail, 2 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 5-pixel tail,
+ *       2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][16], pw_b [17]
@@ -2044,77 +2000,67 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 85 + j] = v;
+                float v = vacc5[0];
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 102 + j] = v;
+                float v = vacc6[0];
+                out[ob + 102] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 119 + j] = v;
+                float v = vacc7[0];
+                out[ob + 119] = v;
             }
         }
     }
@@ -2213,53 +2159,46 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
         }
     }
@@ -2269,25 +2208,22 @@ static void Pw_c16_17_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 289 * g + 136 * n;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 272;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 272;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -2319,9 +2255,10 @@ static void Run_c16_17(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (41.5 cycles, 59% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 1-pixel tail, 1 channel panel + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 1-pixel tail,
+ *       1 channel panel + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all 2
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [15][17], pw_b [15]
@@ -2487,11 +2424,11 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2507,23 +2444,23 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 60 + j] = v;
+                out[ob + j + 60] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 75 + j] = v;
+                out[ob + j + 75] = v;
             }
         }
     }
@@ -2586,26 +2523,22 @@ static void Pw_c17_15_6x12(const float *restrict in, float *restrict out, const 
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 270 * g + 216 * n;
-            const int o0 = 15 * g + 12 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 270 * g + 54 * n + 216;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 216;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -2637,10 +2570,10 @@ static void Run_c17_15(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (368.5 cycles, 91% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 13 pixel tiles + 3-pixel tail, 4 channel panels + 1-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 4 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][31], pw_b [33]
@@ -2759,61 +2692,53 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
-                const float vi4 = in[ib + 124 + s];
-                const float vi5 = in[ib + 155 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
+                const float vi4 = in[ib + s + 124];
+                const float vi5 = in[ib + s + 155];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 132 + j] = v;
+                float v = vacc4[0];
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 165 + j] = v;
+                float v = vacc5[0];
+                out[ob + 165] = v;
             }
         }
     }
@@ -2880,37 +2805,32 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
         }
     }
@@ -2920,25 +2840,22 @@ static void Pw_c31_33_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1056 * g + 256 * n;
-            const int o0 = 33 * g + 8 * n;
+            float *restrict d = packed + 256 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1056 * g + 32 * n + 1024;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1024;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 31; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
+                d[s + 1] = w->pw_w[31 * o0 + s];
             }
         }
     }
@@ -2970,9 +2887,9 @@ static void Run_c31_33(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (112.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles outer: all 5 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 4-pixel tail,
+ *       4 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [32][32], pw_b [32]
@@ -3158,13 +3075,12 @@ static void Pw_c32_32_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1056 * g + 264 * n;
-            const int o0 = 32 * g + 8 * n;
+            float *restrict d = packed + 264 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -3196,9 +3112,10 @@ static void Run_c32_32(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (162.5 cycles, 69% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 5-pixel tail, 7 channel panels + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 5-pixel tail,
+ *       7 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][33], pw_b [31]
@@ -3356,17 +3273,17 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
-                const float vi4 = in[ib + 132 + s];
-                const float vi5 = in[ib + 165 + s];
-                const float vi6 = in[ib + 198 + s];
-                const float vi7 = in[ib + 231 + s];
-                const float vi8 = in[ib + 264 + s];
-                const float vi9 = in[ib + 297 + s];
-                const float vi10 = in[ib + 330 + s];
-                const float vi11 = in[ib + 363 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
+                const float vi4 = in[ib + s + 132];
+                const float vi5 = in[ib + s + 165];
+                const float vi6 = in[ib + s + 198];
+                const float vi7 = in[ib + s + 231];
+                const float vi8 = in[ib + s + 264];
+                const float vi9 = in[ib + s + 297];
+                const float vi10 = in[ib + s + 330];
+                const float vi11 = in[ib + s + 363];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3388,47 +3305,47 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 279 + j] = v;
+                out[ob + j + 279] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 310 + j] = v;
+                out[ob + j + 310] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 341 + j] = v;
+                out[ob + j + 341] = v;
             }
         }
     }
@@ -3505,10 +3422,10 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
-                const float vi4 = in[ib + 132 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
+                const float vi4 = in[ib + s + 132];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3523,19 +3440,19 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
         }
     }
@@ -3545,25 +3462,22 @@ static void Pw_c33_31_12x4(const float *restrict in, float *restrict out, const 
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 1054 * g + 136 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1054 * g + 102 * n + 952;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 952;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
@@ -3595,10 +3509,10 @@ static void Run_c33_31(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (227.5 cycles, 70% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 3-pixel tail, 11 channel panels + 3-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 9 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 3-pixel tail,
+ *       11 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       9 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [47][48], pw_b [47]
@@ -3756,17 +3670,17 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
-                const float vi3 = in[ib + 144 + s];
-                const float vi4 = in[ib + 192 + s];
-                const float vi5 = in[ib + 240 + s];
-                const float vi6 = in[ib + 288 + s];
-                const float vi7 = in[ib + 336 + s];
-                const float vi8 = in[ib + 384 + s];
-                const float vi9 = in[ib + 432 + s];
-                const float vi10 = in[ib + 480 + s];
-                const float vi11 = in[ib + 528 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
+                const float vi3 = in[ib + s + 144];
+                const float vi4 = in[ib + s + 192];
+                const float vi5 = in[ib + s + 240];
+                const float vi6 = in[ib + s + 288];
+                const float vi7 = in[ib + s + 336];
+                const float vi8 = in[ib + s + 384];
+                const float vi9 = in[ib + s + 432];
+                const float vi10 = in[ib + s + 480];
+                const float vi11 = in[ib + s + 528];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3788,47 +3702,47 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 141 + j] = v;
+                out[ob + j + 141] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 188 + j] = v;
+                out[ob + j + 188] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 235 + j] = v;
+                out[ob + j + 235] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 282 + j] = v;
+                out[ob + j + 282] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 329 + j] = v;
+                out[ob + j + 329] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 376 + j] = v;
+                out[ob + j + 376] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 423 + j] = v;
+                out[ob + j + 423] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 470 + j] = v;
+                out[ob + j + 470] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 517 + j] = v;
+                out[ob + j + 517] = v;
             }
         }
     }
@@ -3883,8 +3797,8 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3897,11 +3811,11 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
         }
     }
@@ -3911,25 +3825,22 @@ static void Pw_c48_47_12x4(const float *restrict in, float *restrict out, const 
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 11; ++n) {
-            float *restrict d = packed + 2303 * g + 196 * n;
-            const int o0 = 47 * g + 4 * n;
+            float *restrict d = packed + 196 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2303 * g + 147 * n + 2156;
-            const int o0 = 47 * g + 3 * n + 44;
+            float *restrict d = packed + 2156;
+            const int o0 = 44;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -3961,9 +3872,10 @@ static void Run_c48_47(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (97.5 cycles, 94% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 7-pixel tail, 6 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 10 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail,
+ *       6 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       10 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [49][47], pw_b [49]
@@ -4115,77 +4027,67 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
-                const float vi3 = in[ib + 141 + s];
-                const float vi4 = in[ib + 188 + s];
-                const float vi5 = in[ib + 235 + s];
-                const float vi6 = in[ib + 282 + s];
-                const float vi7 = in[ib + 329 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
+                const float vi3 = in[ib + s + 141];
+                const float vi4 = in[ib + s + 188];
+                const float vi5 = in[ib + s + 235];
+                const float vi6 = in[ib + s + 282];
+                const float vi7 = in[ib + s + 329];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                float v = vacc1[0];
+                out[ob + 49] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                float v = vacc2[0];
+                out[ob + 98] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 147 + j] = v;
+                float v = vacc3[0];
+                out[ob + 147] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 196 + j] = v;
+                float v = vacc4[0];
+                out[ob + 196] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 245 + j] = v;
+                float v = vacc5[0];
+                out[ob + 245] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 294 + j] = v;
+                float v = vacc6[0];
+                out[ob + 294] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 343 + j] = v;
+                float v = vacc7[0];
+                out[ob + 343] = v;
             }
         }
     }
@@ -4316,69 +4218,60 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
             float vacc5[1];
             float vacc6[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
             }
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
-                const float vi3 = in[ib + 141 + s];
-                const float vi4 = in[ib + 188 + s];
-                const float vi5 = in[ib + 235 + s];
-                const float vi6 = in[ib + 282 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
+                const float vi3 = in[ib + s + 141];
+                const float vi4 = in[ib + s + 188];
+                const float vi5 = in[ib + s + 235];
+                const float vi6 = in[ib + s + 282];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                float v = vacc1[0];
+                out[ob + 49] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                float v = vacc2[0];
+                out[ob + 98] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 147 + j] = v;
+                float v = vacc3[0];
+                out[ob + 147] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 196 + j] = v;
+                float v = vacc4[0];
+                out[ob + 196] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 245 + j] = v;
+                float v = vacc5[0];
+                out[ob + 245] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 294 + j] = v;
+                float v = vacc6[0];
+                out[ob + 294] = v;
             }
         }
     }
@@ -4388,25 +4281,22 @@ static void Pw_c47_49_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 2352 * g + 384 * n;
-            const int o0 = 49 * g + 8 * n;
+            float *restrict d = packed + 384 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[47 * o0 + 47 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2352 * g + 48 * n + 2304;
-            const int o0 = 49 * g + n + 48;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2304;
+            const int o0 = 48;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 47; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 47 + s]; }
+                d[s + 1] = w->pw_w[47 * o0 + s];
             }
         }
     }
@@ -4438,10 +4328,10 @@ static void Run_c47_49(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1666.0 cycles, 96% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 8 channel panels + 1-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 17 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 8 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 17 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [65][64], pw_b [65]
@@ -4560,61 +4450,53 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
-                const float vi4 = in[ib + 256 + s];
-                const float vi5 = in[ib + 320 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
+                const float vi4 = in[ib + s + 256];
+                const float vi5 = in[ib + s + 320];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 65 + j] = v;
+                float v = vacc1[0];
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 130 + j] = v;
+                float v = vacc2[0];
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 195 + j] = v;
+                float v = vacc3[0];
+                out[ob + 195] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 260 + j] = v;
+                float v = vacc4[0];
+                out[ob + 260] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 325 + j] = v;
+                float v = vacc5[0];
+                out[ob + 325] = v;
             }
         }
     }
@@ -4697,45 +4579,39 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 65 + j] = v;
+                float v = vacc1[0];
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 130 + j] = v;
+                float v = vacc2[0];
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 195 + j] = v;
+                float v = vacc3[0];
+                out[ob + 195] = v;
             }
         }
     }
@@ -4745,25 +4621,22 @@ static void Pw_c64_65_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4225 * g + 520 * n;
-            const int o0 = 65 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 4160;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4160;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -4795,9 +4668,10 @@ static void Run_c64_65(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1768.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 36 pixel tiles + 5-pixel tail, 8 channel panels; pixel tiles outer: all 17
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 36 pixel tiles + 5-pixel
+ *       tail, 8 channel panels; pixel tiles outer: all 17 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][65], pw_b [64]
@@ -4998,13 +4872,12 @@ static void Pw_c65_64_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4224 * g + 528 * n;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
@@ -5036,9 +4909,9 @@ static void Run_c65_64(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (504.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 12 channel panels; pixel tiles outer: all 7 KiB of weights
- *       stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 12 channel
+ *       panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][16], pw_b [96]
@@ -5153,13 +5026,12 @@ static void Pw_c16_96_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 1632 * g + 136 * n;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -5191,9 +5063,9 @@ static void Run_c16_96(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (336.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 6 channel panels; pixel tiles outer: all 19 KiB of weights
- *       stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 6 channel
+ *       panels; pixel tiles outer: all 19 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][96], pw_b [48]
@@ -5338,13 +5210,12 @@ static void Pw_c96_48_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 4656 * g + 776 * n;
-            const int o0 = 48 * g + 8 * n;
+            float *restrict d = packed + 776 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -5401,109 +5272,95 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
-                const float vi6 = in[ib + 102 + s];
-                const float vi7 = in[ib + 119 + s];
-                const float vi8 = in[ib + 136 + s];
-                const float vi9 = in[ib + 153 + s];
-                const float vi10 = in[ib + 170 + s];
-                const float vi11 = in[ib + 187 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
+                const float vi6 = in[ib + s + 102];
+                const float vi7 = in[ib + s + 119];
+                const float vi8 = in[ib + s + 136];
+                const float vi9 = in[ib + s + 153];
+                const float vi10 = in[ib + s + 170];
+                const float vi11 = in[ib + s + 187];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 4 + j] = v;
+                float v = vacc4[0];
+                out[ob + 4] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 5 + j] = v;
+                float v = vacc5[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 6 + j] = v;
+                float v = vacc6[0];
+                out[ob + 6] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 7 + j] = v;
+                float v = vacc7[0];
+                out[ob + 7] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 8 + j] = v;
+                float v = vacc8[0];
+                out[ob + 8] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 9 + j] = v;
+                float v = vacc9[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 10 + j] = v;
+                float v = vacc10[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 11 + j] = v;
+                float v = vacc11[0];
+                out[ob + 11] = v;
             }
         }
     }
@@ -5522,85 +5379,74 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
             float vacc7[1];
             float vacc8[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
-                const float vi6 = in[ib + 102 + s];
-                const float vi7 = in[ib + 119 + s];
-                const float vi8 = in[ib + 136 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
+                const float vi6 = in[ib + s + 102];
+                const float vi7 = in[ib + s + 119];
+                const float vi8 = in[ib + s + 136];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 4 + j] = v;
+                float v = vacc4[0];
+                out[ob + 4] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 5 + j] = v;
+                float v = vacc5[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 6 + j] = v;
+                float v = vacc6[0];
+                out[ob + 6] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 7 + j] = v;
+                float v = vacc7[0];
+                out[ob + 7] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 8 + j] = v;
+                float v = vacc8[0];
+                out[ob + 8] = v;
             }
         }
     }
@@ -5610,14 +5456,12 @@ static void Pw_c17_1_12x1(const float *restrict in, float *restrict out, const f
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 18 * g + 18 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -5649,9 +5493,10 @@ static void Run_c17_1(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (648.0 cycles, 92% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 24 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 24 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][1], pw_b [33]
@@ -5771,62 +5616,53 @@ static void Pw_c1_33_6x8(const float *restrict in, float *restrict out, const fl
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
-                const float vi3 = in[ib + 3 + s];
-                const float vi4 = in[ib + 4 + s];
-                const float vi5 = in[ib + 5 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
+                const float vi3 = in[ib + 3];
+                const float vi4 = in[ib + 4];
+                const float vi5 = in[ib + 5];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 132 + j] = v;
+                float v = vacc4[0];
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 165 + j] = v;
+                float v = vacc5[0];
+                out[ob + 165] = v;
             }
         }
     }
@@ -5836,27 +5672,22 @@ static void Pw_c1_33_6x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 66 * g + 16 * n;
-            const int o0 = 33 * g + 8 * n;
+            float *restrict d = packed + 16 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 8; ++j) d[j + 8] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 66 * g + 2 * n + 64;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 64;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -5888,9 +5719,9 @@ static void Run_c1_33(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (75.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles, 3 channel panels; pixel tiles outer: all 3 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles, 3 channel
+ *       panels; pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][24], pw_b [24]
@@ -5990,13 +5821,12 @@ static void Pw_cdef_5x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 600 * g + 200 * n;
-            const int o0 = 24 * g + 8 * n;
+            float *restrict d = packed + 200 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -6028,9 +5858,10 @@ static void Run_cdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (52.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 5-pixel tail, 2 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 5-pixel tail,
+ *       2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][9], pw_b [17]
@@ -6182,77 +6013,67 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
-                vacc5[j] = 0.0f;
-                vacc6[j] = 0.0f;
-                vacc7[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
+                vacc4[0] = 0.0f;
+                vacc5[0] = 0.0f;
+                vacc6[0] = 0.0f;
+                vacc7[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
-                const float vi6 = in[ib + 54 + s];
-                const float vi7 = in[ib + 63 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
+                const float vi6 = in[ib + s + 54];
+                const float vi7 = in[ib + s + 63];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 85 + j] = v;
+                float v = vacc5[0];
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 102 + j] = v;
+                float v = vacc6[0];
+                out[ob + 102] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 119 + j] = v;
+                float v = vacc7[0];
+                out[ob + 119] = v;
             }
         }
     }
@@ -6351,53 +6172,46 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
+                vacc4[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
         }
     }
@@ -6407,23 +6221,20 @@ static void Pw_nobias_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 153 * g + 72 * n;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 8 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 153 * g + 9 * n + 144;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 144;
+            const int o0 = 16;
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s] = w->pw_w[9 * o0 + s];
             }
         }
     }
@@ -6455,9 +6266,9 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (28.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 6-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][8], pw_b [16]
@@ -6732,13 +6543,12 @@ static void Pw_a_relu_8x8(const float *restrict in, float *restrict out, const f
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 144 * g + 72 * n;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -6770,9 +6580,10 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (21.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 6-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 6-pixel tail,
+ *       1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][5], pw_b [9]
@@ -6956,85 +6767,75 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
-                const float vi4 = in[ib + 20 + s];
-                const float vi5 = in[ib + 25 + s];
-                const float vi6 = in[ib + 30 + s];
-                const float vi7 = in[ib + 35 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
+                const float vi4 = in[ib + s + 20];
+                const float vi5 = in[ib + s + 25];
+                const float vi6 = in[ib + s + 30];
+                const float vi7 = in[ib + s + 35];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 36 + j] = v;
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 45 + j] = v;
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 54 + j] = v;
+                out[ob + 54] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 63 + j] = v;
+                out[ob + 63] = v;
             }
         }
     }
@@ -7173,67 +6974,59 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
-                const float vi4 = in[ib + 20 + s];
-                const float vi5 = in[ib + 25 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
+                const float vi4 = in[ib + s + 20];
+                const float vi5 = in[ib + s + 25];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 36 + j] = v;
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 45 + j] = v;
+                out[ob + 45] = v;
             }
         }
     }
@@ -7243,26 +7036,22 @@ static void Pw_a_r6_8x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 54 * g + 48 * n;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 54 * g + 6 * n + 48;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 48;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 5; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
+                d[s + 1] = w->pw_w[5 * o0 + s];
             }
         }
     }
@@ -7294,9 +7083,10 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (48.5 cycles, 72% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 7 channel panels + 3-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 7 channel
+ *       panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all 3 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [31][16], pw_b [31]
@@ -7440,14 +7230,14 @@ static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
-                const float vi8 = in[ib + 128 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
+                const float vi8 = in[ib + s + 128];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7468,42 +7258,42 @@ static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
         }
     }
@@ -7513,25 +7303,22 @@ static void Pw_a_mm_9x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 527 * g + 68 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 527 * g + 51 * n + 476;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 476;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -7563,9 +7350,9 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (15.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 7-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][31], pw_b [8]
@@ -7858,13 +7645,11 @@ static void Pw_a_max_8x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 248 * g + 248 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
@@ -7896,9 +7681,9 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (20.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -8138,14 +7923,12 @@ static void Pw_res8_8x8(const float *restrict in, float *restrict out, const flo
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -8177,9 +7960,10 @@ static void Run_res8(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (157.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles + 7-pixel tail, 2 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 7-pixel tail,
+ *       2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [17][17], pw_b [17]
@@ -8362,93 +8146,83 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
-                const float vi6 = in[ib + 102 + s];
-                const float vi7 = in[ib + 119 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
+                const float vi6 = in[ib + s + 102];
+                const float vi7 = in[ib + s + 119];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 68 + j];
+                float v = vacc4[0];
+                v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 68 + j] = v;
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                v += res[ob + 85 + j];
+                float v = vacc5[0];
+                v += res[ob + 85];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 85 + j] = v;
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                v += res[ob + 102 + j];
+                float v = vacc6[0];
+                v += res[ob + 102];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 102 + j] = v;
+                out[ob + 102] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                v += res[ob + 119 + j];
+                float v = vacc7[0];
+                v += res[ob + 119];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 119 + j] = v;
+                out[ob + 119] = v;
             }
         }
     }
@@ -8607,83 +8381,74 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
             float vacc5[1];
             float vacc6[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
-                const float vi6 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
+                const float vi6 = in[ib + s + 102];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 68 + j];
+                float v = vacc4[0];
+                v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 68 + j] = v;
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                v += res[ob + 85 + j];
+                float v = vacc5[0];
+                v += res[ob + 85];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 85 + j] = v;
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                v += res[ob + 102 + j];
+                float v = vacc6[0];
+                v += res[ob + 102];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 102 + j] = v;
+                out[ob + 102] = v;
             }
         }
     }
@@ -8693,25 +8458,22 @@ static void Pw_res17_8x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 306 * g + 144 * n;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 144 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 18 * n + 288;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 288;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -8743,9 +8505,10 @@ static void Run_res17(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (297.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 16 pixel tiles + 3-pixel tail, 2 channel panels; pixel tiles outer: all 5 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 16 pixel tiles + 3-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [24][48], pw_b [24]
@@ -9026,13 +8789,12 @@ static void Pw_pair_odd_6x12(const float *restrict in, float *restrict out, cons
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1176 * g + 588 * n;
-            const int o0 = 24 * g + 12 * n;
+            float *restrict d = packed + 588 * n;
+            const int o0 = 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -9064,9 +8826,10 @@ static void Run_pair_odd(const float *in, const float *skip, float *out, const f
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (980.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 5 channel panels; pixel tiles outer: all 11
- *       KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 5 channel panels; pixel tiles outer: all 11 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [40][64], pw_b [40]
@@ -9272,13 +9035,12 @@ static void Pw_pair40_6x8(const float *restrict in, float *restrict out, const f
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 2600 * g + 520 * n;
-            const int o0 = 40 * g + 8 * n;
+            float *restrict d = packed + 520 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -9310,9 +9072,9 @@ static void Run_pair40(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (225.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 45 pixel tiles, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 45 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][40], pw_b [8]
@@ -9413,13 +9175,11 @@ static void Pw_pair8_5x8(const float *restrict in, float *restrict out, const fl
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 320 * g + 320 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
@@ -9451,9 +9211,10 @@ static void Run_pair8(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (8.5 cycles, 49% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 2 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 2 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 5 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][33], pw_b [33]
@@ -9516,23 +9277,20 @@ static void Pw_res33_1x16(const float *restrict in, float *restrict out, const f
             const int ob = 33 * p + 32;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
         }
     }
@@ -9542,23 +9300,20 @@ static void Pw_res33_1x16(const float *restrict in, float *restrict out, const f
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 1089 * g + 528 * n;
-            const int o0 = 33 * g + 16 * n;
+            float *restrict d = packed + 528 * n;
+            const int o0 = 16 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1089 * g + 33 * n + 1056;
-            const int o0 = 33 * g + n + 32;
+            float *restrict d = packed + 1056;
+            const int o0 = 32;
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s] = w->pw_w[33 * o0 + s];
             }
         }
     }

@@ -20,10 +20,10 @@
  *       x 8 outputs x 8 inputs: 12x4 register tile (12 pixels x 1 vector: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (30.0 cycles, 82% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 4 pixel
- *       tiles + 1-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1
- *       across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 4 pixel tiles + 1-pixel tail, 1 channel panel; pixel
+ *       tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [8][8], pw_b [8]
@@ -177,12 +177,11 @@ void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 36 * g + 36 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 36 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -214,10 +213,10 @@ static void Run_g2(const float *in, const float *skip, float *out, const float *
  *       pixels x 64 outputs x 8 inputs: 6x8 register tile (6 pixels x 2 vectors: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (164.0 cycles, 99% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 13 pixel
- *       tiles + 3-pixel tail, 2 channel panels; pixel tiles outer: all 3 KiB of weights stay in
- *       L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel tail, 2 channel panels;
+ *       pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][8], pw_b [64]
@@ -395,7 +394,7 @@ void pw_topology_g4_pack(const sg_weights *w, float *packed)
             const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -470,17 +469,17 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 36 + s];
-                    const float vi2 = in[ib + 72 + s];
-                    const float vi3 = in[ib + 108 + s];
-                    const float vi4 = in[ib + 144 + s];
-                    const float vi5 = in[ib + 180 + s];
-                    const float vi6 = in[ib + 216 + s];
-                    const float vi7 = in[ib + 252 + s];
-                    const float vi8 = in[ib + 288 + s];
-                    const float vi9 = in[ib + 324 + s];
-                    const float vi10 = in[ib + 360 + s];
-                    const float vi11 = in[ib + 396 + s];
+                    const float vi1 = in[ib + s + 36];
+                    const float vi2 = in[ib + s + 72];
+                    const float vi3 = in[ib + s + 108];
+                    const float vi4 = in[ib + s + 144];
+                    const float vi5 = in[ib + s + 180];
+                    const float vi6 = in[ib + s + 216];
+                    const float vi7 = in[ib + s + 252];
+                    const float vi8 = in[ib + s + 288];
+                    const float vi9 = in[ib + s + 324];
+                    const float vi10 = in[ib + s + 360];
+                    const float vi11 = in[ib + s + 396];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -504,57 +503,57 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 36 + j] = v;
+                    out[ob + j + 36] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc5[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 60 + j] = v;
+                    out[ob + j + 60] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc6[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 72 + j] = v;
+                    out[ob + j + 72] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc7[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 84 + j] = v;
+                    out[ob + j + 84] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc8[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc9[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 108 + j] = v;
+                    out[ob + j + 108] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc10[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 120 + j] = v;
+                    out[ob + j + 120] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc11[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 132 + j] = v;
+                    out[ob + j + 132] = v;
                 }
             }
         }
@@ -574,8 +573,8 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 36 + s];
-                    const float vi2 = in[ib + 72 + s];
+                    const float vi1 = in[ib + s + 36];
+                    const float vi2 = in[ib + s + 72];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -590,12 +589,12 @@ static void Pw_g4odd_12x3(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
             }
         }
@@ -607,12 +606,11 @@ void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 30 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 30 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -644,10 +642,11 @@ static void Run_g4odd(const float *in, const float *skip, float *out, const floa
  *       pixels x 33 outputs x 3 inputs: 8x8 register tile (8 pixels x 2 vectors: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (32.5 cycles, 55% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 1 pixel
- *       tiles + 5-pixel tail, 1 channel panel + 3-channel tail (scalar code: no masked loads);
- *       pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 1 pixel tiles + 5-pixel tail, 1 channel panel +
+ *       3-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [33][3], pw_b [33]
@@ -813,13 +812,13 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 9 + s];
-                    const float vi2 = in[ib + 18 + s];
-                    const float vi3 = in[ib + 27 + s];
-                    const float vi4 = in[ib + 36 + s];
-                    const float vi5 = in[ib + 45 + s];
-                    const float vi6 = in[ib + 54 + s];
-                    const float vi7 = in[ib + 63 + s];
+                    const float vi1 = in[ib + s + 9];
+                    const float vi2 = in[ib + s + 18];
+                    const float vi3 = in[ib + s + 27];
+                    const float vi4 = in[ib + s + 36];
+                    const float vi5 = in[ib + s + 45];
+                    const float vi6 = in[ib + s + 54];
+                    const float vi7 = in[ib + s + 63];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -837,31 +836,31 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 33 + j] = v;
+                    out[ob + j + 33] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 66 + j] = v;
+                    out[ob + j + 66] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
-                    out[ob + 99 + j] = v;
+                    out[ob + j + 99] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
-                    out[ob + 132 + j] = v;
+                    out[ob + j + 132] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc5[j];
-                    out[ob + 165 + j] = v;
+                    out[ob + j + 165] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc6[j];
-                    out[ob + 198 + j] = v;
+                    out[ob + j + 198] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc7[j];
-                    out[ob + 231 + j] = v;
+                    out[ob + j + 231] = v;
                 }
             }
         }
@@ -969,10 +968,10 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 9 + s];
-                    const float vi2 = in[ib + 18 + s];
-                    const float vi3 = in[ib + 27 + s];
-                    const float vi4 = in[ib + 36 + s];
+                    const float vi1 = in[ib + s + 9];
+                    const float vi2 = in[ib + s + 18];
+                    const float vi3 = in[ib + s + 27];
+                    const float vi4 = in[ib + s + 36];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -987,19 +986,19 @@ static void Pw_g3_8x8(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 33 + j] = v;
+                    out[ob + j + 33] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 66 + j] = v;
+                    out[ob + j + 66] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
-                    out[ob + 99 + j] = v;
+                    out[ob + j + 99] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
-                    out[ob + 132 + j] = v;
+                    out[ob + j + 132] = v;
                 }
             }
         }
@@ -1011,21 +1010,19 @@ void pw_topology_g3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 3; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 33 * g + 24 * n;
-            const int o0 = 11 * g + 8 * n;
+            float *restrict d = packed + 33 * g;
+            const int o0 = 11 * g;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
     for (int g = 0; g < 3; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 33 * g + 9 * n + 24;
-            const int o0 = 11 * g + 3 * n + 8;
+            float *restrict d = packed + 33 * g + 24;
+            const int o0 = 11 * g + 8;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -1083,110 +1080,95 @@ static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const fl
                 float vacc10[1];
                 float vacc11[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
+                    vacc9[0] = vw[0];
+                    vacc10[0] = vw[0];
+                    vacc11[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 17 + s];
-                    const float vi2 = in[ib + 34 + s];
-                    const float vi3 = in[ib + 51 + s];
-                    const float vi4 = in[ib + 68 + s];
-                    const float vi5 = in[ib + 85 + s];
-                    const float vi6 = in[ib + 102 + s];
-                    const float vi7 = in[ib + 119 + s];
-                    const float vi8 = in[ib + 136 + s];
-                    const float vi9 = in[ib + 153 + s];
-                    const float vi10 = in[ib + 170 + s];
-                    const float vi11 = in[ib + 187 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 17];
+                    const float vi2 = in[ib + 34];
+                    const float vi3 = in[ib + 51];
+                    const float vi4 = in[ib + 68];
+                    const float vi5 = in[ib + 85];
+                    const float vi6 = in[ib + 102];
+                    const float vi7 = in[ib + 119];
+                    const float vi8 = in[ib + 136];
+                    const float vi9 = in[ib + 153];
+                    const float vi10 = in[ib + 170];
+                    const float vi11 = in[ib + 187];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
+                        vacc9[0] += vi9 * vk[0];
+                        vacc10[0] += vi10 * vk[0];
+                        vacc11[0] += vi11 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 17 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 17] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 34 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 34] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 51 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 51] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    out[ob + 68 + j] = v;
+                    float v = vacc4[0];
+                    out[ob + 68] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    out[ob + 85 + j] = v;
+                    float v = vacc5[0];
+                    out[ob + 85] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    out[ob + 102 + j] = v;
+                    float v = vacc6[0];
+                    out[ob + 102] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    out[ob + 119 + j] = v;
+                    float v = vacc7[0];
+                    out[ob + 119] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    out[ob + 136 + j] = v;
+                    float v = vacc8[0];
+                    out[ob + 136] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc9[j];
-                    out[ob + 153 + j] = v;
+                    float v = vacc9[0];
+                    out[ob + 153] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc10[j];
-                    out[ob + 170 + j] = v;
+                    float v = vacc10[0];
+                    out[ob + 170] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc11[j];
-                    out[ob + 187 + j] = v;
+                    float v = vacc11[0];
+                    out[ob + 187] = v;
                 }
             }
         }
@@ -1197,22 +1179,18 @@ static void Pw_gcin_12x1(const float *restrict in, float *restrict out, const fl
                 const int ob = g + 2856;
                 float vacc0[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
+                    vacc0[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1224,13 +1202,11 @@ void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -1303,20 +1279,19 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                     vacc11[j] = vw[j];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + 3 * s + 3;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
-                    const float vi3 = in[ib + 24 + s];
-                    const float vi4 = in[ib + 32 + s];
-                    const float vi5 = in[ib + 40 + s];
-                    const float vi6 = in[ib + 48 + s];
-                    const float vi7 = in[ib + 56 + s];
-                    const float vi8 = in[ib + 64 + s];
-                    const float vi9 = in[ib + 72 + s];
-                    const float vi10 = in[ib + 80 + s];
-                    const float vi11 = in[ib + 88 + s];
+                    const float *restrict vk = vw + 3;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 16];
+                    const float vi3 = in[ib + 24];
+                    const float vi4 = in[ib + 32];
+                    const float vi5 = in[ib + 40];
+                    const float vi6 = in[ib + 48];
+                    const float vi7 = in[ib + 56];
+                    const float vi8 = in[ib + 64];
+                    const float vi9 = in[ib + 72];
+                    const float vi10 = in[ib + 80];
+                    const float vi11 = in[ib + 88];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -1338,47 +1313,47 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
-                    out[ob + 72 + j] = v;
+                    out[ob + j + 72] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc4[j];
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc5[j];
-                    out[ob + 120 + j] = v;
+                    out[ob + j + 120] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc6[j];
-                    out[ob + 144 + j] = v;
+                    out[ob + j + 144] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc7[j];
-                    out[ob + 168 + j] = v;
+                    out[ob + j + 168] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc8[j];
-                    out[ob + 192 + j] = v;
+                    out[ob + j + 192] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc9[j];
-                    out[ob + 216 + j] = v;
+                    out[ob + j + 216] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc10[j];
-                    out[ob + 240 + j] = v;
+                    out[ob + j + 240] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc11[j];
-                    out[ob + 264 + j] = v;
+                    out[ob + j + 264] = v;
                 }
             }
         }
@@ -1396,11 +1371,10 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                     vacc2[j] = vw[j];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + 3 * s + 3;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
+                    const float *restrict vk = vw + 3;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 16];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -1413,11 +1387,11 @@ static void Pw_gcin3_12x3(const float *restrict in, float *restrict out, const f
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
             }
         }
@@ -1429,13 +1403,11 @@ void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 6 * g + 6 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 6 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -1494,134 +1466,119 @@ static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const 
                 float vacc10[1];
                 float vacc11[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
+                    vacc9[0] = vw[0];
+                    vacc10[0] = vw[0];
+                    vacc11[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
-                    const float vi4 = in[ib + 64 + s];
-                    const float vi5 = in[ib + 80 + s];
-                    const float vi6 = in[ib + 96 + s];
-                    const float vi7 = in[ib + 112 + s];
-                    const float vi8 = in[ib + 128 + s];
-                    const float vi9 = in[ib + 144 + s];
-                    const float vi10 = in[ib + 160 + s];
-                    const float vi11 = in[ib + 176 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
+                    const float vi4 = in[ib + 64];
+                    const float vi5 = in[ib + 80];
+                    const float vi6 = in[ib + 96];
+                    const float vi7 = in[ib + 112];
+                    const float vi8 = in[ib + 128];
+                    const float vi9 = in[ib + 144];
+                    const float vi10 = in[ib + 160];
+                    const float vi11 = in[ib + 176];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
+                        vacc9[0] += vi9 * vk[0];
+                        vacc10[0] += vi10 * vk[0];
+                        vacc11[0] += vi11 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    v += res[ob + j];
+                    float v = vacc0[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    v += res[ob + 16 + j];
+                    float v = vacc1[0];
+                    v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    v += res[ob + 32 + j];
+                    float v = vacc2[0];
+                    v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    v += res[ob + 48 + j];
+                    float v = vacc3[0];
+                    v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + 48] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    v += res[ob + 64 + j];
+                    float v = vacc4[0];
+                    v += res[ob + 64];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 64 + j] = v;
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    v += res[ob + 80 + j];
+                    float v = vacc5[0];
+                    v += res[ob + 80];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 80 + j] = v;
+                    out[ob + 80] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    v += res[ob + 96 + j];
+                    float v = vacc6[0];
+                    v += res[ob + 96];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 96 + j] = v;
+                    out[ob + 96] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    v += res[ob + 112 + j];
+                    float v = vacc7[0];
+                    v += res[ob + 112];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 112 + j] = v;
+                    out[ob + 112] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    v += res[ob + 128 + j];
+                    float v = vacc8[0];
+                    v += res[ob + 128];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 128 + j] = v;
+                    out[ob + 128] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc9[j];
-                    v += res[ob + 144 + j];
+                    float v = vacc9[0];
+                    v += res[ob + 144];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 144 + j] = v;
+                    out[ob + 144] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc10[j];
-                    v += res[ob + 160 + j];
+                    float v = vacc10[0];
+                    v += res[ob + 160];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 160 + j] = v;
+                    out[ob + 160] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc11[j];
-                    v += res[ob + 176 + j];
+                    float v = vacc11[0];
+                    v += res[ob + 176];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 176 + j] = v;
+                    out[ob + 176] = v;
                 }
             }
         }
@@ -1635,54 +1592,47 @@ static void Pw_g16res_12x1(const float *restrict in, float *restrict out, const 
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    v += res[ob + j];
+                    float v = vacc0[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    v += res[ob + 16 + j];
+                    float v = vacc1[0];
+                    v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    v += res[ob + 32 + j];
+                    float v = vacc2[0];
+                    v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    v += res[ob + 48 + j];
+                    float v = vacc3[0];
+                    v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + 48] = v;
                 }
             }
         }
@@ -1694,13 +1644,11 @@ void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -1732,10 +1680,11 @@ static void Run_g16res(const float *in, const float *skip, float *out, const flo
  *       pixels x 66 outputs x 32 inputs: 1x16 register tile (1 pixels x 4 vectors: of this
  *       target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated
  *       cycles per input channel, tails included (8.5 cycles, 49% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 1 pixel
- *       tiles, 2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
- *       outer: all 9 KiB of weights stay in L1 across the panels
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 1 pixel tiles, 2 channel panels + 1-channel tail
+ *       (scalar code: no masked loads); pixel tiles outer: all 9 KiB of weights stay in L1 across
+ *       the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [66][32], pw_b [66]
@@ -1790,21 +1739,18 @@ static void Pw_g2px_1x16(const float *restrict in, float *restrict out, const fl
                 const int ob = 33 * g + 66 * p + 32;
                 float vacc0[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
+                    vacc0[0] = vw[0];
                 }
                 for (int s = 0; s < 32; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1820,18 +1766,17 @@ void pw_topology_g2px_pack(const sg_weights *w, float *packed)
             const int o0 = 33 * g + 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 1089 * g + 33 * n + 1056;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1089 * g + 1056;
+            const int o0 = 33 * g + 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 32; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 32 + s]; }
+                d[s + 1] = w->pw_w[32 * o0 + s];
             }
         }
     }
@@ -1921,9 +1866,9 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1932,15 +1877,15 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1962,8 +1907,8 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1972,11 +1917,11 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1986,13 +1931,12 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 144 * g + 24 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -2066,9 +2010,9 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2077,15 +2021,15 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -2117,13 +2061,12 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 64 * g + 32 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 32 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
@@ -2216,14 +2159,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2232,15 +2174,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2258,14 +2200,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2274,15 +2215,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -2298,12 +2239,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2312,7 +2252,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2326,12 +2266,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2340,7 +2279,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
     }
@@ -2350,27 +2289,22 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 62 * g + 8 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 62 * g + 6 * n + 56;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 56;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -2403,10 +2337,11 @@ static void Run_t1one(const float *in, const float *skip, float *out, const floa
  *       projection, 9 pixels x 20 outputs x 3 inputs: 9x4 register tile (9 pixels x 1 vector: of
  *       this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest
  *       estimated cycles per input channel, tails included (9.5 cycles, 59% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 1
- *       pixel tiles, 1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles
- *       outer: all 1 KiB of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel +
+ *       1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][3], pw_b [20]
@@ -2530,86 +2465,75 @@ static void Pw_t1cls_9x4(const float *restrict in, float *restrict out, const fl
                 float vacc7[1];
                 float vacc8[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
                 }
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
-                    const float vi1 = in[ib + 4 + is];
-                    const float vi2 = in[ib + 8 + is];
-                    const float vi3 = in[ib + 12 + is];
-                    const float vi4 = in[ib + 16 + is];
-                    const float vi5 = in[ib + 20 + is];
-                    const float vi6 = in[ib + 24 + is];
-                    const float vi7 = in[ib + 28 + is];
-                    const float vi8 = in[ib + 32 + is];
+                    const float vi1 = in[ib + is + 4];
+                    const float vi2 = in[ib + is + 8];
+                    const float vi3 = in[ib + is + 12];
+                    const float vi4 = in[ib + is + 16];
+                    const float vi5 = in[ib + is + 20];
+                    const float vi6 = in[ib + is + 24];
+                    const float vi7 = in[ib + is + 28];
+                    const float vi8 = in[ib + is + 32];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 20 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 20] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 40 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 40] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 60 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 60] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    out[ob + 80 + j] = v;
+                    float v = vacc4[0];
+                    out[ob + 80] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    out[ob + 100 + j] = v;
+                    float v = vacc5[0];
+                    out[ob + 100] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    out[ob + 120 + j] = v;
+                    float v = vacc6[0];
+                    out[ob + 120] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    out[ob + 140 + j] = v;
+                    float v = vacc7[0];
+                    out[ob + 140] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    out[ob + 160 + j] = v;
+                    float v = vacc8[0];
+                    out[ob + 160] = v;
                 }
             }
         }
@@ -2621,23 +2545,21 @@ void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 20 * g + 16 * n;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 20 * g;
+            const int o0 = 5 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 20 * g + 4 * n + 16;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 20 * g + 16;
+            const int o0 = 5 * g + 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 3; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 3 + s]; }
+                d[s + 1] = w->pw_w[3 * o0 + s];
             }
         }
     }
@@ -2670,10 +2592,11 @@ static void Run_t1cls(const float *in, const float *skip, float *out, const floa
  *       x 9 outputs x 33 inputs: 1x8 register tile (1 pixels x 2 vectors: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (4.5 cycles, 25% of the FMA peak; a tile step costs the
- *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24 accumulators
- *       + weight vectors + broadcast inputs within the 32 q registers); 1 pixel tiles, 1 channel
- *       panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 2 KiB of
- *       weights stay in L1 across the panels
+ *       most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at most
+ *       18) + weight vectors + a broadcast input within the 32 q registers; each weight vector
+ *       feeds one FMA per pixel row); 1 pixel tiles, 1 channel panel + 1-channel tail (scalar
+ *       code: no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [9][33], pw_b [9]
@@ -2713,21 +2636,18 @@ static void Pw_t1full_1x8(const float *restrict in, float *restrict out, const f
             const int ob = 9 * p + 8;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2737,26 +2657,22 @@ static void Pw_t1full_1x8(const float *restrict in, float *restrict out, const f
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 272 * n;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 34 * n + 272;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 272;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s + 1] = w->pw_w[33 * o0 + s];
             }
         }
     }
@@ -2854,9 +2770,9 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2865,15 +2781,15 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2905,13 +2821,12 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 512 * g + 64 * n;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 64 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -2992,9 +2907,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3005,21 +2920,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -3041,9 +2956,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -3054,21 +2969,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -3078,25 +2993,22 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 135 * g + 36 * n;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 135 * g + 27 * n + 108;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 108;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -3129,10 +3041,10 @@ static void Run_t2res(const float *in, const float *skip, float *out, const floa
  *       projection, 64 pixels x 64 outputs x 24 inputs: 6x8 register tile (6 pixels x 2 vectors:
  *       of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest
  *       estimated cycles per input channel, tails included (64.0 cycles, 100% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 10
- *       pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 7 KiB of weights stay
- *       in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 7 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [64][24], pw_b [64]
@@ -3336,12 +3248,11 @@ void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 200 * g + 200 * n;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 200 * g;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -3425,9 +3336,9 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3436,15 +3347,15 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3456,42 +3367,36 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 32] * vk[0];
+                    vacc2[0] += in[ib + k + 64] * vk[0];
+                    vacc3[0] += in[ib + k + 96] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -3522,21 +3427,18 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -3546,23 +3448,20 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 102 * g + 24 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 102 * g + 6 * n + 96;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 96;
+            const int o0 = 16;
             for (int s = 0; s < 6; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
+                d[s] = w->pw_w[6 * o0 + s];
             }
         }
     }
@@ -3595,10 +3494,11 @@ static void Run_t2odd(const float *in, const float *skip, float *out, const floa
  *       projection, 35 pixels x 48 outputs x 24 inputs: 12x4 register tile (12 pixels x 1 vector:
  *       of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest
  *       estimated cycles per input channel, tails included (54.0 cycles, 49% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 2
- *       pixel tiles + 11-pixel tail, 1 channel panel + 2-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 2 pixel tiles + 11-pixel tail, 1 channel
+ *       panel + 2-channel tail (scalar code: no masked loads); pixel tiles outer: all 5 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][24], pw_b [48]
@@ -3772,17 +3672,17 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                     const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
-                    const float vi1 = in[ib + 64 + is];
-                    const float vi2 = in[ib + 128 + is];
-                    const float vi3 = in[ib + 192 + is];
-                    const float vi4 = in[ib + 256 + is];
-                    const float vi5 = in[ib + 320 + is];
-                    const float vi6 = in[ib + 384 + is];
-                    const float vi7 = in[ib + 448 + is];
-                    const float vi8 = in[ib + 512 + is];
-                    const float vi9 = in[ib + 576 + is];
-                    const float vi10 = in[ib + 640 + is];
-                    const float vi11 = in[ib + 704 + is];
+                    const float vi1 = in[ib + is + 64];
+                    const float vi2 = in[ib + is + 128];
+                    const float vi3 = in[ib + is + 192];
+                    const float vi4 = in[ib + is + 256];
+                    const float vi5 = in[ib + is + 320];
+                    const float vi6 = in[ib + is + 384];
+                    const float vi7 = in[ib + is + 448];
+                    const float vi8 = in[ib + is + 512];
+                    const float vi9 = in[ib + is + 576];
+                    const float vi10 = in[ib + is + 640];
+                    const float vi11 = in[ib + is + 704];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -3804,47 +3704,47 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc3[j];
-                    out[ob + 144 + j] = v;
+                    out[ob + j + 144] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc4[j];
-                    out[ob + 192 + j] = v;
+                    out[ob + j + 192] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc5[j];
-                    out[ob + 240 + j] = v;
+                    out[ob + j + 240] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc6[j];
-                    out[ob + 288 + j] = v;
+                    out[ob + j + 288] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc7[j];
-                    out[ob + 336 + j] = v;
+                    out[ob + j + 336] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc8[j];
-                    out[ob + 384 + j] = v;
+                    out[ob + j + 384] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc9[j];
-                    out[ob + 432 + j] = v;
+                    out[ob + j + 432] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc10[j];
-                    out[ob + 480 + j] = v;
+                    out[ob + j + 480] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc11[j];
-                    out[ob + 528 + j] = v;
+                    out[ob + j + 528] = v;
                 }
             }
         }
@@ -3989,16 +3889,16 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                     const float *restrict vk = vw + 2 * s + 2;
                     const int is = src[s];
                     const float vi0 = in[ib + is];
-                    const float vi1 = in[ib + 64 + is];
-                    const float vi2 = in[ib + 128 + is];
-                    const float vi3 = in[ib + 192 + is];
-                    const float vi4 = in[ib + 256 + is];
-                    const float vi5 = in[ib + 320 + is];
-                    const float vi6 = in[ib + 384 + is];
-                    const float vi7 = in[ib + 448 + is];
-                    const float vi8 = in[ib + 512 + is];
-                    const float vi9 = in[ib + 576 + is];
-                    const float vi10 = in[ib + 640 + is];
+                    const float vi1 = in[ib + is + 64];
+                    const float vi2 = in[ib + is + 128];
+                    const float vi3 = in[ib + is + 192];
+                    const float vi4 = in[ib + is + 256];
+                    const float vi5 = in[ib + is + 320];
+                    const float vi6 = in[ib + is + 384];
+                    const float vi7 = in[ib + is + 448];
+                    const float vi8 = in[ib + is + 512];
+                    const float vi9 = in[ib + is + 576];
+                    const float vi10 = in[ib + is + 640];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -4019,43 +3919,43 @@ static void Pw_t3a_12x4(const float *restrict in, float *restrict out, const flo
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc3[j];
-                    out[ob + 144 + j] = v;
+                    out[ob + j + 144] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc4[j];
-                    out[ob + 192 + j] = v;
+                    out[ob + j + 192] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc5[j];
-                    out[ob + 240 + j] = v;
+                    out[ob + j + 240] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc6[j];
-                    out[ob + 288 + j] = v;
+                    out[ob + j + 288] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc7[j];
-                    out[ob + 336 + j] = v;
+                    out[ob + j + 336] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc8[j];
-                    out[ob + 384 + j] = v;
+                    out[ob + j + 384] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc9[j];
-                    out[ob + 432 + j] = v;
+                    out[ob + j + 432] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc10[j];
-                    out[ob + 480 + j] = v;
+                    out[ob + j + 480] = v;
                 }
             }
         }
@@ -4067,23 +3967,21 @@ void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 150 * g + 100 * n;
-            const int o0 = 6 * g + 4 * n;
+            float *restrict d = packed + 150 * g;
+            const int o0 = 6 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 150 * g + 50 * n + 100;
-            const int o0 = 6 * g + 2 * n + 4;
+            float *restrict d = packed + 150 * g + 100;
+            const int o0 = 6 * g + 4;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -4185,14 +4083,14 @@ static void Pw_t3b_9x3(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 30 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 30 + k] * vk[j];
-                    vacc2[j] += in[ib + 60 + k] * vk[j];
-                    vacc3[j] += in[ib + 90 + k] * vk[j];
-                    vacc4[j] += in[ib + 120 + k] * vk[j];
-                    vacc5[j] += in[ib + 150 + k] * vk[j];
-                    vacc6[j] += in[ib + 180 + k] * vk[j];
-                    vacc7[j] += in[ib + 210 + k] * vk[j];
-                    vacc8[j] += in[ib + 240 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 30] * vk[j];
+                    vacc2[j] += in[ib + k + 60] * vk[j];
+                    vacc3[j] += in[ib + k + 90] * vk[j];
+                    vacc4[j] += in[ib + k + 120] * vk[j];
+                    vacc5[j] += in[ib + k + 150] * vk[j];
+                    vacc6[j] += in[ib + k + 180] * vk[j];
+                    vacc7[j] += in[ib + k + 210] * vk[j];
+                    vacc8[j] += in[ib + k + 240] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -4203,42 +4101,42 @@ static void Pw_t3b_9x3(const float *restrict in, float *restrict out, const floa
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 81 + j] = v;
+                out[ob + j + 81] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 108 + j] = v;
+                out[ob + j + 108] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 135 + j] = v;
+                out[ob + j + 135] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 162 + j] = v;
+                out[ob + j + 162] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 189 + j] = v;
+                out[ob + j + 189] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 216 + j] = v;
+                out[ob + j + 216] = v;
             }
         }
     }
@@ -4248,13 +4146,12 @@ static void Pw_t3b_9x3(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 9; ++n) {
-            float *restrict d = packed + 297 * g + 33 * n;
-            const int o0 = 27 * g + 3 * n;
+            float *restrict d = packed + 33 * n;
+            const int o0 = 3 * n;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[10 * o0 + 10 * j + s];
             }
         }
     }
@@ -4378,13 +4275,12 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 336 * g + 28 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -4417,10 +4313,11 @@ static void Run_t3c(const float *in, const float *skip, float *out, const float 
  *       projection, 30 pixels x 20 outputs x 4 inputs: 6x12 register tile (6 pixels x 3 vectors:
  *       of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest
  *       estimated cycles per input channel, tails included (75.0 cycles, 100% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 5
- *       pixel tiles, 1 channel panel + 8-channel tail (scalar code: no masked loads); pixel tiles
- *       outer: all 1 KiB of weights stay in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 5 pixel tiles, 1 channel panel +
+ *       8-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of weights
+ *       stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [20][4], pw_b [20]
@@ -4594,11 +4491,11 @@ static void Pw_t3one_6x12(const float *restrict in, float *restrict out, const f
                 const float *restrict vk = vw + 8 * s + 8;
                 const int is = src[s];
                 const float vi0 = in[ib + is];
-                const float vi1 = in[ib + 16 + is];
-                const float vi2 = in[ib + 32 + is];
-                const float vi3 = in[ib + 48 + is];
-                const float vi4 = in[ib + 64 + is];
-                const float vi5 = in[ib + 80 + is];
+                const float vi1 = in[ib + is + 16];
+                const float vi2 = in[ib + is + 32];
+                const float vi3 = in[ib + is + 48];
+                const float vi4 = in[ib + is + 64];
+                const float vi5 = in[ib + is + 80];
                 for (int j = 0; j < 8; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4614,23 +4511,23 @@ static void Pw_t3one_6x12(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 8; ++j) {
                 float v = vacc1[j];
-                out[ob + 20 + j] = v;
+                out[ob + j + 20] = v;
             }
             for (int j = 0; j < 8; ++j) {
                 float v = vacc2[j];
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 8; ++j) {
                 float v = vacc3[j];
-                out[ob + 60 + j] = v;
+                out[ob + j + 60] = v;
             }
             for (int j = 0; j < 8; ++j) {
                 float v = vacc4[j];
-                out[ob + 80 + j] = v;
+                out[ob + j + 80] = v;
             }
             for (int j = 0; j < 8; ++j) {
                 float v = vacc5[j];
-                out[ob + 100 + j] = v;
+                out[ob + j + 100] = v;
             }
         }
     }
@@ -4640,26 +4537,22 @@ static void Pw_t3one_6x12(const float *restrict in, float *restrict out, const f
 void pw_topology_t3one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 100 * g + 60 * n;
-            const int o0 = 20 * g + 12 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 100 * g + 40 * n + 60;
-            const int o0 = 20 * g + 8 * n + 12;
+            float *restrict d = packed + 60;
+            const int o0 = 12;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -4692,10 +4585,10 @@ static void Run_t3one(const float *in, const float *skip, float *out, const floa
  *       projection, 21 pixels x 16 outputs x 12 inputs: 12x4 register tile (12 pixels x 1 vector:
  *       of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest
  *       estimated cycles per input channel, tails included (11.5 cycles, 91% of the FMA peak; a
- *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at
- *       most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 1
- *       pixel tiles + 9-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 1 pixel tiles + 9-pixel tail, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [16][12], pw_b [16]
@@ -4933,12 +4826,11 @@ void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 52 * g + 52 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 52 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -5061,14 +4953,14 @@ static void Pw_t8_9x2(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 2; ++j) {
                     const int k = Src_t8_S1[16 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
-                    vacc4[j] += in[ib + 1024 + k] * vk[j];
-                    vacc5[j] += in[ib + 1280 + k] * vk[j];
-                    vacc6[j] += in[ib + 1536 + k] * vk[j];
-                    vacc7[j] += in[ib + 1792 + k] * vk[j];
-                    vacc8[j] += in[ib + 2048 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
+                    vacc4[j] += in[ib + k + 1024] * vk[j];
+                    vacc5[j] += in[ib + k + 1280] * vk[j];
+                    vacc6[j] += in[ib + k + 1536] * vk[j];
+                    vacc7[j] += in[ib + k + 1792] * vk[j];
+                    vacc8[j] += in[ib + k + 2048] * vk[j];
                 }
             }
             for (int j = 0; j < 2; ++j) {
@@ -5077,35 +4969,35 @@ static void Pw_t8_9x2(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc4[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc5[j];
-                out[ob + 240 + j] = v;
+                out[ob + j + 240] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc6[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc7[j];
-                out[ob + 336 + j] = v;
+                out[ob + j + 336] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc8[j];
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -5115,13 +5007,12 @@ static void Pw_t8_9x2(const float *restrict in, float *restrict out, const float
 void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 816 * g + 34 * n;
-            const int o0 = 48 * g + 2 * n;
+            float *restrict d = packed + 34 * n;
+            const int o0 = 2 * n;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }

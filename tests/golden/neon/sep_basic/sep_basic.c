@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 16x16x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -31,9 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (512.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 42 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 42 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -42,7 +44,6 @@
 /* simd/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_mb_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1267,17 +1268,16 @@ void sep_basic_mb_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 144 * g + 72 * n + 80;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 72 * n + 80;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -1311,8 +1311,8 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 4x4x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1323,9 +1323,9 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][3], dw_b [3]
@@ -1334,7 +1334,6 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1346,10 +1345,10 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1367,12 +1366,12 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1391,10 +1390,10 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1412,12 +1411,12 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1434,15 +1433,15 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1460,12 +1459,12 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1484,10 +1483,10 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1505,12 +1504,12 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1529,10 +1528,10 @@ static void Dw_s2odd_S1_3c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 12 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1723,23 +1722,20 @@ static void Pw_s2odd_S2_6x8(const float *restrict in, float *restrict out, const
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 32 * g + 32 * n + 30;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 30;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -1773,8 +1769,8 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 7x8x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1785,9 +1781,10 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (252.0 cycles, 92% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 3 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][17], dw_b [17]
@@ -1796,7 +1793,6 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1836,15 +1832,14 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1950,17 +1945,16 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2004,15 +1998,14 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2063,17 +2056,16 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2205,20 +2197,19 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2269,17 +2260,16 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2323,15 +2313,14 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2437,17 +2426,16 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2491,15 +2479,14 @@ static void Dw_s2odd2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 510 * vy + 34 * vx + 16;
                 const int ob = 136 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2668,85 +2655,75 @@ static void Pw_s2odd2_S2_8x8(const float *restrict in, float *restrict out, cons
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
-                const float vi5 = in[ib + 85 + s];
-                const float vi6 = in[ib + 102 + s];
-                const float vi7 = in[ib + 119 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
+                const float vi5 = in[ib + s + 85];
+                const float vi6 = in[ib + s + 102];
+                const float vi7 = in[ib + s + 119];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 132 + j] = v;
+                out[ob + 132] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 165 + j] = v;
+                out[ob + 165] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 198 + j] = v;
+                out[ob + 198] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 231 + j] = v;
+                out[ob + 231] = v;
             }
         }
     }
@@ -2760,38 +2737,34 @@ void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 594 * g + 144 * n + 170;
-            const int o0 = 33 * g + 8 * n;
+            float *restrict d = packed + 144 * n + 170;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 594 * g + 18 * n + 746;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 746;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -2825,7 +2798,8 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 5x5 -> 5x5x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 229
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -2837,9 +2811,10 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (77.5 cycles, 60% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 1-pixel tail, 1 channel panel + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 1-pixel tail,
+ *       1 channel panel + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][16], dw_b [16]
@@ -2848,7 +2823,6 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k5s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -3801,11 +3775,11 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3821,23 +3795,23 @@ static void Pw_k5s2_S2_6x12(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 60 + j] = v;
+                out[ob + j + 60] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 75 + j] = v;
+                out[ob + j + 75] = v;
             }
         }
     }
@@ -3904,30 +3878,26 @@ void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 204 * n + 416;
-            const int o0 = 15 * g + 12 * n;
+            float *restrict d = packed + 416;
+            const int o0 = 0;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 51 * n + 620;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 620;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3961,8 +3931,8 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 107
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3973,9 +3943,10 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (156.5 cycles, 62% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 1-pixel tail, 7 channel panels + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 1-pixel tail,
+ *       7 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][9], dw_b [9]
@@ -3984,7 +3955,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
         for (int ct = 0; ct < 2; ++ct) {
@@ -4031,17 +4001,16 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4131,20 +4100,19 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4195,17 +4163,16 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4249,15 +4216,14 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4330,17 +4296,16 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4384,15 +4349,14 @@ static void Dw_s3_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 351 * vy + 27 * vx + 8;
                 const int ob = 45 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4552,17 +4516,17 @@ static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
-                const float vi6 = in[ib + 54 + s];
-                const float vi7 = in[ib + 63 + s];
-                const float vi8 = in[ib + 72 + s];
-                const float vi9 = in[ib + 81 + s];
-                const float vi10 = in[ib + 90 + s];
-                const float vi11 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
+                const float vi6 = in[ib + s + 54];
+                const float vi7 = in[ib + s + 63];
+                const float vi8 = in[ib + s + 72];
+                const float vi9 = in[ib + s + 81];
+                const float vi10 = in[ib + s + 90];
+                const float vi11 = in[ib + s + 99];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4584,47 +4548,47 @@ static void Pw_s3_S2_12x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 279 + j] = v;
+                out[ob + j + 279] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 310 + j] = v;
+                out[ob + j + 310] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 341 + j] = v;
+                out[ob + j + 341] = v;
             }
         }
     }
@@ -4677,38 +4641,34 @@ void sep_basic_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 310 * g + 40 * n + 90;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 40 * n + 90;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 310 * g + 30 * n + 370;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 370;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -4742,7 +4702,8 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 1x7 -> 7x9x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 1 row class x 7 column classes, padding resolved at generation time (about 121 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (1 input rows x 4
@@ -4754,9 +4715,10 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (68.0 cycles, 58% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles + 3-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 3-pixel tail,
+ *       1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1
+ *       KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [1][7][4], dw_b [4]
@@ -4765,7 +4727,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k1x7_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -5189,109 +5150,95 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
-                const float vi4 = in[ib + 16 + s];
-                const float vi5 = in[ib + 20 + s];
-                const float vi6 = in[ib + 24 + s];
-                const float vi7 = in[ib + 28 + s];
-                const float vi8 = in[ib + 32 + s];
-                const float vi9 = in[ib + 36 + s];
-                const float vi10 = in[ib + 40 + s];
-                const float vi11 = in[ib + 44 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
+                const float vi4 = in[ib + s + 16];
+                const float vi5 = in[ib + s + 20];
+                const float vi6 = in[ib + s + 24];
+                const float vi7 = in[ib + s + 28];
+                const float vi8 = in[ib + s + 32];
+                const float vi9 = in[ib + s + 36];
+                const float vi10 = in[ib + s + 40];
+                const float vi11 = in[ib + s + 44];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 20 + j] = v;
+                float v = vacc4[0];
+                out[ob + 20] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 25 + j] = v;
+                float v = vacc5[0];
+                out[ob + 25] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 30 + j] = v;
+                float v = vacc6[0];
+                out[ob + 30] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 35 + j] = v;
+                float v = vacc7[0];
+                out[ob + 35] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 40 + j] = v;
+                float v = vacc8[0];
+                out[ob + 40] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 45 + j] = v;
+                float v = vacc9[0];
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 50 + j] = v;
+                float v = vacc10[0];
+                out[ob + 50] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 55 + j] = v;
+                float v = vacc11[0];
+                out[ob + 55] = v;
             }
         }
     }
@@ -5339,37 +5286,32 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
         }
     }
@@ -5379,35 +5321,30 @@ static void Pw_k1x7_S2_12x4(const float *restrict in, float *restrict out, const
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n + 32;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 32;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 52;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 52;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -5441,8 +5378,8 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 5x3 -> 8x8x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 185
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -5453,9 +5390,10 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (96.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][3][7], dw_b [7]
@@ -5464,7 +5402,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -5513,12 +5450,12 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5655,15 +5592,15 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5719,12 +5656,12 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5795,16 +5732,16 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5994,21 +5931,21 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6079,16 +6016,16 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 112 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 112]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6144,12 +6081,12 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6286,15 +6223,15 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 7 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 7]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6350,12 +6287,12 @@ static void Dw_k5x3s21_S1_4c8p(const float *restrict in, float *restrict out, co
                 const int ob = 56 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6479,61 +6416,53 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
-                const float vi4 = in[ib + 28 + s];
-                const float vi5 = in[ib + 35 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
+                const float vi4 = in[ib + s + 28];
+                const float vi5 = in[ib + s + 35];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 36 + j] = v;
+                float v = vacc4[0];
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 45 + j] = v;
+                float v = vacc5[0];
+                out[ob + 45] = v;
             }
         }
     }
@@ -6616,45 +6545,39 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -6664,44 +6587,38 @@ static void Pw_k5x3s21_S2_6x8(const float *restrict in, float *restrict out, con
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 48 * ct + 64;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 64;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 64 * n + 112;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed + 112;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 176;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 176;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -6735,7 +6652,8 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 3x3 -> 13x13x32
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 32: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 32: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 32
@@ -6747,9 +6665,10 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (676.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 4 channel panels; pixel tiles outer: all 5 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 4 channel panels; pixel tiles outer: all 5 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -6758,7 +6677,6 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_d2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7743,17 +7661,16 @@ void sep_basic_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 1056 * g + 264 * n + 320;
-            const int o0 = 32 * g + 8 * n;
+            float *restrict d = packed + 264 * n + 320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -7787,8 +7704,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x7x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -7799,9 +7716,9 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (30.5 cycles, 92% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 4 pixel tiles + 8-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 4 pixel tiles + 8-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5], dw_b [5]
@@ -7810,7 +7727,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -7849,15 +7765,14 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7951,17 +7866,16 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8004,15 +7918,14 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8063,17 +7976,16 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8191,20 +8103,19 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 225 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 225]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8255,17 +8166,16 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 205 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 215 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 205]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 215]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8308,15 +8218,14 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8410,17 +8319,16 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 195 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 15 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 195]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 15]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8463,15 +8371,14 @@ static void Dw_d3s2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ib = 140 * vy + 10 * vx + 4;
                 const int ob = 35 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 215 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 205 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 5 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 5 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 215]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 205]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 5]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 5]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8687,32 +8594,28 @@ static void Pw_d3s2_S2_12x4(const float *restrict in, float *restrict out, const
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 40;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 40;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 24 * g + 24 * n + 50;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 50;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -8746,7 +8649,8 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 4x4x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 21 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -8758,9 +8662,9 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (32.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles + 4-pixel tail,
+ *       2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -8769,7 +8673,6 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_valid_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -9051,17 +8954,16 @@ void sep_basic_valid_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 144 * g + 72 * n + 80;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 72 * n + 80;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -9095,7 +8997,8 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 4x4 -> 8x7x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 312
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 16
@@ -9107,9 +9010,10 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (140.0 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 2 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 2 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 2 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [4][4][16], dw_b [16]
@@ -9118,7 +9022,6 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_tab_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
@@ -10219,77 +10122,67 @@ static void Pw_tab_S2_8x8(const float *restrict in, float *restrict out, const f
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 85 + j] = v;
+                float v = vacc5[0];
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 102 + j] = v;
+                float v = vacc6[0];
+                out[ob + 102] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 119 + j] = v;
+                float v = vacc7[0];
+                out[ob + 119] = v;
             }
         }
     }
@@ -10303,29 +10196,26 @@ void sep_basic_tab_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 289 * g + 136 * n + 272;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 136 * n + 272;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 544;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 544;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -10359,8 +10249,8 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 5x5 -> 9x7x15
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 15: 3 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 15: 3 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -10371,9 +10261,9 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (63.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles + 7-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 7-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][15], dw_b [15]
@@ -10382,7 +10272,6 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -10443,15 +10332,15 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10531,18 +10420,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10673,21 +10562,21 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10767,18 +10656,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10846,15 +10735,15 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10934,18 +10823,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11041,22 +10930,22 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11217,26 +11106,26 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11332,22 +11221,22 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11427,18 +11316,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11529,21 +11418,21 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11654,26 +11543,26 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11863,31 +11752,31 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11998,26 +11887,26 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 225 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 225]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12108,21 +11997,21 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 210 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 210]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12202,18 +12091,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12309,22 +12198,22 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12485,26 +12374,26 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 135 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 135]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12600,22 +12489,22 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 120 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 120]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12695,18 +12584,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 75 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 90 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 105 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 75]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 90]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 105]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12774,15 +12663,15 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12862,18 +12751,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13004,21 +12893,21 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 180 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 75 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 30 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 180]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 75]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 30]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13098,18 +12987,18 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 195 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 15 + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 195]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 90]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 15]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13177,15 +13066,15 @@ static void Dw_int2_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 105 * vy + 15 * vx + 12;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 240 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 225 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 210 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 135 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 15 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 240]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 225]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 210]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 135]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 120]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 105]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 15]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13455,27 +13344,24 @@ void sep_basic_int2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 12 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct + 312;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 312;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 128 * g + 128 * n + 390;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 390;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -13510,7 +13396,8 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x7x8
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -13522,9 +13409,9 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (49.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 9 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 9 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -13533,7 +13420,6 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14595,18 +14481,16 @@ void sep_basic_m2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 80;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 80;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -14641,8 +14525,8 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 9x9x15
  *   tile: 4 input channels (x multiplier 3 = 12 outputs, 3 vectors of 4) per tile, 8 output
  *       pixels per step (one 4-float q register per 4 channels; 8 output pixels along the row
- *       share each weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel
- *       tail (scalar code)
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 q registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14653,9 +14537,10 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (164.0 cycles, 99% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 13 pixel tiles + 3-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][15], dw_b [15]
@@ -14664,7 +14549,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14744,24 +14628,20 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15176,34 +15056,28 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15291,24 +15165,20 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15417,34 +15287,28 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -15999,49 +15863,40 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16150,34 +16005,28 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16265,24 +16114,20 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16697,34 +16542,28 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -16812,24 +16651,20 @@ static void Dw_m3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -17006,31 +16841,28 @@ static void Pw_m3_S2_6x8(const float *restrict in, float *restrict out, const fl
 void sep_basic_m3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct;
-        const int o0 = 12 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + j + 12] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 256 * g + 128 * n + 150;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 128 * n + 150;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -17065,7 +16897,8 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x9x4
  *   tile: 1 input channel (x multiplier 4 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 1 full tile, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -17084,7 +16917,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m4c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17686,17 +17518,17 @@ static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
-                const float vi4 = in[ib + 16 + s];
-                const float vi5 = in[ib + 20 + s];
-                const float vi6 = in[ib + 24 + s];
-                const float vi7 = in[ib + 28 + s];
-                const float vi8 = in[ib + 32 + s];
-                const float vi9 = in[ib + 36 + s];
-                const float vi10 = in[ib + 40 + s];
-                const float vi11 = in[ib + 44 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
+                const float vi4 = in[ib + s + 16];
+                const float vi5 = in[ib + s + 20];
+                const float vi6 = in[ib + s + 24];
+                const float vi7 = in[ib + s + 28];
+                const float vi8 = in[ib + s + 32];
+                const float vi9 = in[ib + s + 36];
+                const float vi10 = in[ib + s + 40];
+                const float vi11 = in[ib + s + 44];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -17718,47 +17550,47 @@ static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 3 + j] = v;
+                out[ob + j + 3] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 6 + j] = v;
+                out[ob + j + 6] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 33 + j] = v;
+                out[ob + j + 33] = v;
             }
         }
     }
@@ -17768,23 +17600,20 @@ static void Pw_m4c1_S2_12x3(const float *restrict in, float *restrict out, const
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 15 * g + 15 * n + 40;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 40;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -17819,7 +17648,8 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 5x5x16
  *   tile: 1 input channel (x multiplier 8 = 8 outputs, 2 vectors of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 2: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 2: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 2
@@ -17839,7 +17669,6 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c8p, 8 channels x 8 pixels */
 static void Dw_m8_S1_8c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -18496,109 +18325,95 @@ static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const f
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
-                const float vi8 = in[ib + 128 + s];
-                const float vi9 = in[ib + 144 + s];
-                const float vi10 = in[ib + 160 + s];
-                const float vi11 = in[ib + 176 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
+                const float vi8 = in[ib + s + 128];
+                const float vi9 = in[ib + s + 144];
+                const float vi10 = in[ib + s + 160];
+                const float vi11 = in[ib + s + 176];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 4 + j] = v;
+                float v = vacc4[0];
+                out[ob + 4] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 5 + j] = v;
+                float v = vacc5[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 6 + j] = v;
+                float v = vacc6[0];
+                out[ob + 6] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 7 + j] = v;
+                float v = vacc7[0];
+                out[ob + 7] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 8 + j] = v;
+                float v = vacc8[0];
+                out[ob + 8] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 9 + j] = v;
+                float v = vacc9[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 10 + j] = v;
+                float v = vacc10[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 11 + j] = v;
+                float v = vacc11[0];
+                out[ob + 11] = v;
             }
         }
     }
@@ -18609,21 +18424,18 @@ static void Pw_m8_S2_12x1(const float *restrict in, float *restrict out, const f
             const int ob = 24;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -18637,18 +18449,16 @@ void sep_basic_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 17 * g + 17 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -18683,7 +18493,8 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x32
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 8 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -18695,9 +18506,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (384.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 6 channel panels; pixel tiles outer: all 7 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; pixel tiles outer: all 7 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][32], dw_b [32]
@@ -18706,7 +18518,6 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_m2s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19882,17 +19693,16 @@ void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1584 * g + 264 * n + 320;
-            const int o0 = 48 * g + 8 * n;
+            float *restrict d = packed + 264 * n + 320;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -19927,8 +19737,8 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 7x8x18
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -19939,9 +19749,10 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (168.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 2 channel panels + 2-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 2 channel
+ *       panels + 2-channel tail (scalar code: no masked loads); pixel tiles outer: all 2 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][18], dw_b [18]
@@ -19950,7 +19761,6 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -20004,24 +19814,20 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20241,34 +20047,28 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20330,24 +20130,20 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20422,34 +20218,28 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20749,49 +20539,40 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20866,34 +20647,28 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -20955,24 +20730,20 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -21192,34 +20963,28 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -21281,24 +21046,20 @@ static void Dw_mdef_S1_4c8p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -21467,13 +21228,13 @@ static void Pw_mdef_S2_8x8(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 18; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 18 + s];
-                const float vi2 = in[ib + 36 + s];
-                const float vi3 = in[ib + 54 + s];
-                const float vi4 = in[ib + 72 + s];
-                const float vi5 = in[ib + 90 + s];
-                const float vi6 = in[ib + 108 + s];
-                const float vi7 = in[ib + 126 + s];
+                const float vi1 = in[ib + s + 18];
+                const float vi2 = in[ib + s + 36];
+                const float vi3 = in[ib + s + 54];
+                const float vi4 = in[ib + s + 72];
+                const float vi5 = in[ib + s + 90];
+                const float vi6 = in[ib + s + 108];
+                const float vi7 = in[ib + s + 126];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -21491,31 +21252,31 @@ static void Pw_mdef_S2_8x8(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
-                out[ob + 36 + j] = v;
+                out[ob + j + 36] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc4[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc5[j];
-                out[ob + 90 + j] = v;
+                out[ob + j + 90] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc6[j];
-                out[ob + 108 + j] = v;
+                out[ob + j + 108] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc7[j];
-                out[ob + 126 + j] = v;
+                out[ob + j + 126] = v;
             }
         }
     }
@@ -21529,38 +21290,34 @@ void sep_basic_mdef_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 160;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[18 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 342 * g + 152 * n + 180;
-            const int o0 = 18 * g + 8 * n;
+            float *restrict d = packed + 152 * n + 180;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[18 * o0 + 18 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 342 * g + 38 * n + 484;
-            const int o0 = 18 * g + 2 * n + 16;
+            float *restrict d = packed + 484;
+            const int o0 = 16;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[18 * o0 + 18 * j + s];
             }
         }
     }
@@ -21594,7 +21351,8 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 1x1x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -21606,9 +21364,10 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.5 cycles, 49% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 17 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -21617,7 +21376,6 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_px_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -21690,21 +21448,18 @@ static void Pw_px_S2_1x16(const float *restrict in, float *restrict out, const f
             const int ob = 65 * p + 64;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -21718,29 +21473,26 @@ void sep_basic_px_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4225 * g + 1040 * n + 640;
-            const int o0 = 65 * g + 16 * n;
+            float *restrict d = packed + 1040 * n + 640;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 4800;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4800;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -21774,8 +21526,8 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 1x1x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -21786,9 +21538,10 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.5 cycles, 25% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][7], dw_b [7]
@@ -21797,7 +21550,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_px_s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -21826,7 +21578,7 @@ static void Dw_px_s2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int ob = 7 * vy + 7 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -21871,21 +21623,18 @@ static void Pw_px_s2_S2_1x8(const float *restrict in, float *restrict out, const
             const int ob = 9 * p + 8;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -21895,44 +21644,38 @@ static void Pw_px_s2_S2_1x8(const float *restrict in, float *restrict out, const
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct + 104;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 104;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 64 * n + 182;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed + 182;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 246;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 246;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -21966,7 +21709,8 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 7x7 -> 3x3x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 189
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (7 input rows x 8
@@ -21978,9 +21722,9 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (9.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 4-pixel tail,
+ *       1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [7][7][8], dw_b [8]
@@ -21989,7 +21733,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_big_k_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -22640,18 +22383,16 @@ void sep_basic_big_k_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 72 * n + 400;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 400;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -22685,7 +22426,8 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 9x7x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -22697,9 +22439,10 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (350.0 cycles, 70% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 5 pixel tiles + 3-pixel tail, 7 channel panels + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 5 pixel tiles + 3-pixel tail,
+ *       7 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -22709,7 +22452,6 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_nobias_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -23400,17 +23142,17 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
-                const float vi4 = in[ib + 64 + s];
-                const float vi5 = in[ib + 80 + s];
-                const float vi6 = in[ib + 96 + s];
-                const float vi7 = in[ib + 112 + s];
-                const float vi8 = in[ib + 128 + s];
-                const float vi9 = in[ib + 144 + s];
-                const float vi10 = in[ib + 160 + s];
-                const float vi11 = in[ib + 176 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
+                const float vi4 = in[ib + s + 64];
+                const float vi5 = in[ib + s + 80];
+                const float vi6 = in[ib + s + 96];
+                const float vi7 = in[ib + s + 112];
+                const float vi8 = in[ib + s + 128];
+                const float vi9 = in[ib + s + 144];
+                const float vi10 = in[ib + s + 160];
+                const float vi11 = in[ib + s + 176];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -23434,57 +23176,57 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 279 + j] = v;
+                out[ob + j + 279] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 310 + j] = v;
+                out[ob + j + 310] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 341 + j] = v;
+                out[ob + j + 341] = v;
             }
         }
     }
@@ -23545,8 +23287,8 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -23561,12 +23303,12 @@ static void Pw_nobias_S2_12x4(const float *restrict in, float *restrict out, con
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
         }
     }
@@ -23583,23 +23325,20 @@ void sep_basic_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 496 * g + 64 * n + 144;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 144;
+            const int o0 = 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 496 * g + 48 * n + 592;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 592;
+            const int o0 = 28;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -23633,8 +23372,8 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 7x9x31
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -23645,9 +23384,10 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (157.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles + 7-pixel tail, 2 channel panels + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles + 7-pixel tail,
+ *       2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][31], dw_b [31]
@@ -23656,7 +23396,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -23699,10 +23438,10 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -23838,12 +23577,12 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -23894,10 +23633,10 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -23955,12 +23694,12 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24125,15 +23864,15 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24191,12 +23930,12 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24247,10 +23986,10 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24386,12 +24125,12 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24442,10 +24181,10 @@ static void Dw_acts_S1_4c8p(const float *restrict in, float *restrict out, const
                 const int ob = 279 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -24618,85 +24357,75 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
-                const float vi4 = in[ib + 124 + s];
-                const float vi5 = in[ib + 155 + s];
-                const float vi6 = in[ib + 186 + s];
-                const float vi7 = in[ib + 217 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
+                const float vi4 = in[ib + s + 124];
+                const float vi5 = in[ib + s + 155];
+                const float vi6 = in[ib + s + 186];
+                const float vi7 = in[ib + s + 217];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 85 + j] = v;
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + 102] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 119 + j] = v;
+                out[ob + 119] = v;
             }
         }
     }
@@ -24841,76 +24570,67 @@ static void Pw_acts_S2_8x8(const float *restrict in, float *restrict out, const 
             float vacc5[1];
             float vacc6[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
-                const float vi4 = in[ib + 124 + s];
-                const float vi5 = in[ib + 155 + s];
-                const float vi6 = in[ib + 186 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
+                const float vi4 = in[ib + s + 124];
+                const float vi5 = in[ib + s + 155];
+                const float vi6 = in[ib + s + 186];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + 68] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 85 + j] = v;
+                out[ob + 85] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + 102] = v;
             }
         }
     }
@@ -24924,38 +24644,34 @@ void sep_basic_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 280;
-        const int o0 = 3 * ct + 28;
+        float *restrict d = packed + 280;
+        const int o0 = 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[31 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 544 * g + 256 * n + 310;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 256 * n + 310;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 32 * n + 822;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 822;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 31; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
+                d[s + 1] = w->pw_w[31 * o0 + s];
             }
         }
     }
@@ -24989,8 +24705,8 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 13x1x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 100 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -25001,9 +24717,9 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (104.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 5-pixel tail, 8 channel panels; pixel tiles outer: all 9 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 5-pixel tail,
+ *       8 channel panels; pixel tiles outer: all 9 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -25012,7 +24728,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
     {
         const int vy = 0;
@@ -25053,16 +24768,15 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25114,18 +24828,17 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25170,16 +24883,15 @@ static void Dw_acts2_S1_4c8p(const float *restrict in, float *restrict out, cons
                 const int ib = 66 * vy + 66 * vx + 32;
                 const int ob = 33 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -25469,26 +25181,24 @@ void sep_basic_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 2176 * g + 272 * n + 330;
-            const int o0 = 64 * g + 8 * n;
+            float *restrict d = packed + 272 * n + 330;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }

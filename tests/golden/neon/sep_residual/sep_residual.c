@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -31,9 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (164.0 cycles, 99% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 13 pixel tiles + 3-pixel tail, 2 channel panels; pixel tiles outer: all 2 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 2 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -42,7 +44,6 @@
 /* simd/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -813,17 +814,16 @@ void sep_residual_a1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 272 * g + 136 * n + 160;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 136 * n + 160;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -858,7 +858,8 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 9x9x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -880,7 +881,6 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1542,9 +1542,9 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1554,18 +1554,18 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1602,17 +1602,16 @@ void sep_residual_a2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -1647,7 +1646,8 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 9x9x32
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 8 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 8 full tiles, no tail
  *   borders: borders staged through a zero-padded 13x13x16 copy of the input: unrolling every
  *       border class would take about 3488 lines of C (budget 800)
  *   order: one pass: each group of pixels runs through every channel tile (5 input rows x 16
@@ -1659,10 +1659,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
  *       pixels x 16 outputs x 16 inputs: 6x8 register tile (6 pixels x 2 vectors: of this
  *       target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated
  *       cycles per input channel, tails included (82.0 cycles, 99% of the FMA peak; a tile step
- *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 13 pixel
- *       tiles + 3-pixel tail, 1 channel panel; pixel tiles outer: all 2 KiB of weights stay in L1
- *       across the panels
+ *       costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators
+ *       (at most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 13 pixel tiles + 3-pixel tail, 1 channel panel;
+ *       pixel tiles outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][32], dw_b [32]
@@ -1671,11 +1671,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_a3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 3488 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+        for (int j = 0; j < 144; ++j) stage[208 * y + j + 448] = in[144 * y + j];
     }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -2983,17 +2982,16 @@ void sep_residual_a3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 136 * g + 136 * n + 832;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 136 * g + 832;
+            const int o0 = 8 * g;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3004,7 +3002,7 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
+        S2_W = 832,        /* stage 2's packed weights */
     };
     Dw_a3_S1_4c8p(in, scratch, packed, scratch + S1_STAGE);
     Pw_a3_S2_6x8(scratch, out, packed + S2_W, skip);
@@ -3028,10 +3026,10 @@ static void Run_a3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1267.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 6 channel panels + 3-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 6 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 4 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [51][17], pw_b [51]
@@ -3163,10 +3161,10 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3183,22 +3181,22 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 153 + j] = v;
+                out[ob + j + 153] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 204 + j] = v;
+                out[ob + j + 204] = v;
             }
         }
     }
@@ -3305,9 +3303,9 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3323,17 +3321,17 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 153 + j] = v;
+                out[ob + j + 153] = v;
             }
         }
     }
@@ -3343,25 +3341,22 @@ static void Pw_b1_5x8(const float *restrict in, float *restrict out, const float
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 918 * g + 144 * n;
-            const int o0 = 51 * g + 8 * n;
+            float *restrict d = packed + 144 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 918 * g + 54 * n + 864;
-            const int o0 = 51 * g + 3 * n + 48;
+            float *restrict d = packed + 864;
+            const int o0 = 48;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -3392,8 +3387,8 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 13x13x51
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 51: 12 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 51: 12 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3404,10 +3399,10 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (422.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 2 channel panels + 1-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 4 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 4 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][51], dw_b [51]
@@ -3416,7 +3411,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3459,10 +3453,10 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3673,12 +3667,12 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3729,10 +3723,10 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3790,12 +3784,12 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4056,15 +4050,15 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4122,12 +4116,12 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4178,10 +4172,10 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4392,12 +4386,12 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4448,10 +4442,10 @@ static void Dw_b2_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 663 * vy + 51 * vx + 48;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4570,58 +4564,51 @@ static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
-                const float vi4 = in[ib + 204 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
+                const float vi4 = in[ib + s + 204];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 68 + j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                v += res[ob + 68];
+                out[ob + 68] = v;
             }
         }
     }
@@ -4712,49 +4699,43 @@ static void Pw_b2_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -4768,38 +4749,34 @@ void sep_residual_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[51 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 480;
-        const int o0 = 3 * ct + 48;
+        float *restrict d = packed + 480;
+        const int o0 = 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[51 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 884 * g + 416 * n + 510;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 416 * n + 510;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[51 * o0 + 51 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 884 * g + 52 * n + 1342;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1342;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 51; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 51 + s]; }
+                d[s + 1] = w->pw_w[51 * o0 + s];
             }
         }
     }
@@ -4833,10 +4810,10 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (845.0 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 4 channel panels + 2-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 4 channel panels + 2-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [34][17], pw_b [34]
@@ -4968,10 +4945,10 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4988,22 +4965,22 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + j + 68] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 136 + j] = v;
+                out[ob + j + 136] = v;
             }
         }
     }
@@ -5110,9 +5087,9 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5128,17 +5105,17 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + j + 68] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
         }
     }
@@ -5148,25 +5125,22 @@ static void Pw_b3_5x8(const float *restrict in, float *restrict out, const float
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 612 * g + 144 * n;
-            const int o0 = 34 * g + 8 * n;
+            float *restrict d = packed + 144 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 612 * g + 36 * n + 576;
-            const int o0 = 34 * g + 2 * n + 32;
+            float *restrict d = packed + 576;
+            const int o0 = 32;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -5197,8 +5171,8 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 13x13x34
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 34: 8 full tiles + a generated 2-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 34: 8 full tiles + a generated 2-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -5209,10 +5183,10 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (422.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 2 channel panels + 1-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 3 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 3 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][34], dw_b [34]
@@ -5221,7 +5195,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5264,10 +5237,10 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5478,12 +5451,12 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5534,10 +5507,10 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5595,12 +5568,12 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5861,15 +5834,15 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5927,12 +5900,12 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5983,10 +5956,10 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6197,12 +6170,12 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6253,10 +6226,10 @@ static void Dw_b4_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 442 * vy + 34 * vx + 32;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6375,58 +6348,51 @@ static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 34 + s];
-                const float vi2 = in[ib + 68 + s];
-                const float vi3 = in[ib + 102 + s];
-                const float vi4 = in[ib + 136 + s];
+                const float vi1 = in[ib + s + 34];
+                const float vi2 = in[ib + s + 68];
+                const float vi3 = in[ib + s + 102];
+                const float vi4 = in[ib + s + 136];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 68 + j];
-                out[ob + 68 + j] = v;
+                float v = vacc4[0];
+                v += res[ob + 68];
+                out[ob + 68] = v;
             }
         }
     }
@@ -6517,49 +6483,43 @@ static void Pw_b4_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 34 + s];
-                const float vi2 = in[ib + 68 + s];
-                const float vi3 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 34];
+                const float vi2 = in[ib + s + 68];
+                const float vi3 = in[ib + s + 102];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -6573,38 +6533,34 @@ void sep_residual_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[34 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 595 * g + 280 * n + 340;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 280 * n + 340;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[34 * o0 + 34 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 595 * g + 35 * n + 900;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 900;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 34; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 34 + s]; }
+                d[s + 1] = w->pw_w[34 * o0 + s];
             }
         }
     }
@@ -6637,8 +6593,8 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 13x13x17
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 17: 4 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 17: 4 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 5 row classes x 5 column classes, padding resolved at generation time (about 661
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -6649,10 +6605,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (422.5 cycles, 85% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 33 pixel tiles + 4-pixel tail, 2 channel panels + 1-channel tail (scalar
- *       code: no masked loads); pixel tiles outer: all 2 KiB of weights stay in L1 across the
- *       panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 33 pixel tiles + 4-pixel
+ *       tail, 2 channel panels + 1-channel tail (scalar code: no masked loads); pixel tiles
+ *       outer: all 2 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [5][5][17], dw_b [17]
@@ -6661,7 +6617,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -6721,20 +6676,19 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6810,23 +6764,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7123,26 +7076,25 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7218,23 +7170,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7298,20 +7249,19 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7387,23 +7337,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7495,27 +7444,26 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7887,31 +7835,30 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8003,27 +7950,26 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8099,23 +8045,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8202,26 +8147,25 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8328,31 +8272,30 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8798,36 +8741,35 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -8934,31 +8876,30 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9045,26 +8986,25 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9140,23 +9080,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9248,27 +9187,26 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9640,31 +9578,30 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9756,27 +9693,26 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9852,23 +9788,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -9932,20 +9867,19 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10021,23 +9955,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10334,26 +10267,25 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10429,23 +10361,22 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10509,20 +10440,19 @@ static void Dw_b5_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 221 * vy + 17 * vx + 16;
                 const int ob = 221 * vy + 17 * vx + 16;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10647,63 +10577,56 @@ static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc3[1];
             float vacc4[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
-                const float vi4 = in[ib + 68 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
+                const float vi4 = in[ib + s + 68];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 68 + j];
+                float v = vacc4[0];
+                v += res[ob + 68];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 68 + j] = v;
+                out[ob + 68] = v;
             }
         }
     }
@@ -10802,53 +10725,47 @@ static void Pw_b5_S2_5x8(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -10862,38 +10779,34 @@ void sep_residual_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 306 * g + 144 * n + 442;
-            const int o0 = 17 * g + 8 * n;
+            float *restrict d = packed + 144 * n + 442;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 18 * n + 730;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 730;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -10926,7 +10839,8 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -10938,9 +10852,10 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (128.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 10 pixel tiles + 4-pixel tail, 2 channel panels; pixel tiles outer: all 1 KiB
- *       of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 10 pixel tiles + 4-pixel
+ *       tail, 2 channel panels; pixel tiles outer: all 1 KiB of weights stay in L1 across the
+ *       panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -10949,7 +10864,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_c1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -11703,17 +11617,16 @@ void sep_residual_c1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 144 * g + 72 * n + 80;
-            const int o0 = 16 * g + 8 * n;
+            float *restrict d = packed + 72 * n + 80;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -11748,7 +11661,8 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -11770,7 +11684,6 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_c2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12342,9 +12255,9 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -12354,18 +12267,18 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -12379,17 +12292,16 @@ void sep_residual_c2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -12423,7 +12335,8 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 8x8x16
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 16: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 16: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 16
@@ -12435,10 +12348,10 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  *       x 16 outputs x 4 inputs: 12x4 register tile (12 pixels x 1 vector: of this target's
  *       register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated cycles
  *       per input channel, tails included (36.5 cycles, 88% of the FMA peak; a tile step costs
- *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most 24
- *       accumulators + weight vectors + broadcast inputs within the 32 q registers); 5 pixel
- *       tiles + 4-pixel tail, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay in L1
- *       across the panels
+ *       the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); accumulators (at
+ *       most 18) + weight vectors + a broadcast input within the 32 q registers; each weight
+ *       vector feeds one FMA per pixel row); 5 pixel tiles + 4-pixel tail, 1 channel panel; pixel
+ *       tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][16], dw_b [16]
@@ -12448,7 +12361,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_c3_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13176,11 +13088,10 @@ void sep_residual_c3_pack(const sg_weights *w, float *packed)
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n + 144;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 16 * g + 144;
+            const int o0 = 4 * g;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -13213,8 +13124,8 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 4x5x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -13225,9 +13136,10 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (107.0 cycles, 72% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles + 8-pixel tail, 7 channel panels + 3-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 5 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles + 8-pixel tail,
+ *       7 channel panels + 3-channel tail (scalar code: no masked loads); pixel tiles outer: all
+ *       5 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -13236,7 +13148,6 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -13276,15 +13187,14 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13357,17 +13267,16 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13411,15 +13320,14 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13470,17 +13378,16 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13570,20 +13477,19 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13634,17 +13540,16 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13688,15 +13593,14 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13769,17 +13673,16 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13823,15 +13726,14 @@ static void Dw_d1_S1_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 594 * vy + 66 * vx + 32;
                 const int ob = 165 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -13992,17 +13894,17 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
-                const float vi4 = in[ib + 132 + s];
-                const float vi5 = in[ib + 165 + s];
-                const float vi6 = in[ib + 198 + s];
-                const float vi7 = in[ib + 231 + s];
-                const float vi8 = in[ib + 264 + s];
-                const float vi9 = in[ib + 297 + s];
-                const float vi10 = in[ib + 330 + s];
-                const float vi11 = in[ib + 363 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
+                const float vi4 = in[ib + s + 132];
+                const float vi5 = in[ib + s + 165];
+                const float vi6 = in[ib + s + 198];
+                const float vi7 = in[ib + s + 231];
+                const float vi8 = in[ib + s + 264];
+                const float vi9 = in[ib + s + 297];
+                const float vi10 = in[ib + s + 330];
+                const float vi11 = in[ib + s + 363];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -14024,47 +13926,47 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc8[j];
-                out[ob + 248 + j] = v;
+                out[ob + j + 248] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc9[j];
-                out[ob + 279 + j] = v;
+                out[ob + j + 279] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc10[j];
-                out[ob + 310 + j] = v;
+                out[ob + j + 310] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc11[j];
-                out[ob + 341 + j] = v;
+                out[ob + j + 341] = v;
             }
         }
     }
@@ -14174,13 +14076,13 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
-                const float vi4 = in[ib + 132 + s];
-                const float vi5 = in[ib + 165 + s];
-                const float vi6 = in[ib + 198 + s];
-                const float vi7 = in[ib + 231 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
+                const float vi4 = in[ib + s + 132];
+                const float vi5 = in[ib + s + 165];
+                const float vi6 = in[ib + s + 198];
+                const float vi7 = in[ib + s + 231];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -14198,31 +14100,31 @@ static void Pw_d1_S2_12x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc4[j];
-                out[ob + 124 + j] = v;
+                out[ob + j + 124] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc5[j];
-                out[ob + 155 + j] = v;
+                out[ob + j + 155] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc6[j];
-                out[ob + 186 + j] = v;
+                out[ob + j + 186] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc7[j];
-                out[ob + 217 + j] = v;
+                out[ob + j + 217] = v;
             }
         }
     }
@@ -14236,38 +14138,34 @@ void sep_residual_d1_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 1054 * g + 136 * n + 330;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 136 * n + 330;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1054 * g + 102 * n + 1282;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1282;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
@@ -14300,8 +14198,8 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 5x5 -> 4x5x31
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: borders staged through a zero-padded 8x9x31 copy of the input: unrolling every
  *       border class would take about 1012 lines of C (budget 800)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14312,11 +14210,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_d2_4c8p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 4; ++y) {
-        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+        for (int j = 0; j < 155; ++j) stage[279 * y + j + 620] = in[155 * y + j];
     }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
@@ -14565,31 +14462,31 @@ static void Dw_d2_4c8p(const float *restrict in, float *restrict out, const floa
                 const int ob = 155 * vy + 31 * vx + 28;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * stage[ib + 279 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * stage[ib + 310 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * stage[ib + 341 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * stage[ib + 372 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * stage[ib + 558 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * stage[ib + 589 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * stage[ib + 620 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * stage[ib + 651 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * stage[ib + 682 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * stage[ib + 837 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * stage[ib + 868 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * stage[ib + 899 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * stage[ib + 930 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * stage[ib + 961 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * stage[ib + 1116 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * stage[ib + 1147 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * stage[ib + 1178 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * stage[ib + 1209 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * stage[ib + 1240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * stage[ib + j + 279]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 310]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 341]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * stage[ib + j + 372]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * stage[ib + j + 558]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 589]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * stage[ib + j + 620]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 651]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * stage[ib + j + 682]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 837]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * stage[ib + j + 868]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * stage[ib + j + 899]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * stage[ib + j + 930]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 961]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 1116]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * stage[ib + j + 1147]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * stage[ib + j + 1178]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 1209]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * stage[ib + j + 1240]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -14608,16 +14505,15 @@ void sep_residual_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct + 728;
-        const int o0 = 3 * ct + 28;
+        float *restrict d = packed + 728;
+        const int o0 = 28;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -14651,8 +14547,8 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 4x5x93
  *   tile: 4 input channels (x multiplier 3 = 12 outputs, 3 vectors of 4) per tile, 8 output
  *       pixels per step (one 4-float q register per 4 channels; 8 output pixels along the row
- *       share each weight register (32 q registers)); C = 31: 7 full tiles + a generated
- *       3-channel tail (scalar code)
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 q registers)); C = 31: 7 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -14673,7 +14569,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -14754,19 +14649,19 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -14977,28 +14872,28 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15086,20 +14981,20 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15208,28 +15103,28 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15508,40 +15403,40 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 81 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 81] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15650,28 +15545,28 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 63 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 63] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15759,20 +15654,20 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -15983,28 +15878,28 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -16092,20 +15987,20 @@ static void Dw_d3_S1_12c8p(const float *restrict in, float *restrict out, const 
                 float vacc[9];
                 for (int j = 0; j < 9; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 9] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 45 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 45] * vi;
                 }
                 for (int j = 0; j < 9; ++j) {
                     float v = vacc[j];
@@ -16174,9 +16069,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -16186,18 +16081,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -16219,9 +16114,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -16231,18 +16126,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -16256,38 +16151,34 @@ void sep_residual_d3_pack(const sg_weights *w, float *packed)
         const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + j + 12] = w->dw_w[93 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 28 */
-        const int ct = 0;
-        float *restrict d = packed + 90 * ct + 840;
-        const int o0 = 9 * ct + 84;
+        float *restrict d = packed + 840;
+        const int o0 = 84;
         for (int j = 0; j < 9; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 9; ++j) d[9 * k + 9 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 9; ++j) d[9 * k + j + 9] = w->dw_w[93 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 217 * g + 28 * n + 930;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 930;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 217 * g + 21 * n + 1126;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1126;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -16322,7 +16213,8 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 7x7x24
  *   tile: 4 input channels (x multiplier 3 = 12 outputs, 3 vectors of 4) per tile, 8 output
  *       pixels per step (one 4-float q register per 4 channels; 8 output pixels along the row
- *       share each weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       share each weight register (at most 24 accumulators + the kernel's weight vectors within
+ *       the 32 q registers)); C = 8: 2 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -16344,7 +16236,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 12c8p, 12 channels x 8 pixels */
 static void Dw_t1_S1_12c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -17846,9 +17737,9 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -17857,15 +17748,15 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -17877,42 +17768,36 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 24] * vk[0];
+                    vacc2[0] += in[ib + k + 48] * vk[0];
+                    vacc3[0] += in[ib + k + 72] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -17943,21 +17828,18 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 440;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -17971,29 +17853,26 @@ void sep_residual_t1_pack(const sg_weights *w, float *packed)
         const int o0 = 12 * ct;
         for (int j = 0; j < 12; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 12; ++j) d[12 * k + 12 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 12; ++j) d[12 * k + j + 12] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 240;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 304;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 304;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -18028,7 +17907,8 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 5x9x16
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 4 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 4 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -18048,7 +17928,6 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_gdw_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -19160,110 +19039,95 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                 float vacc10[1];
                 float vacc11[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
+                    vacc9[0] = vw[0];
+                    vacc10[0] = vw[0];
+                    vacc11[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
-                    const float vi4 = in[ib + 64 + s];
-                    const float vi5 = in[ib + 80 + s];
-                    const float vi6 = in[ib + 96 + s];
-                    const float vi7 = in[ib + 112 + s];
-                    const float vi8 = in[ib + 128 + s];
-                    const float vi9 = in[ib + 144 + s];
-                    const float vi10 = in[ib + 160 + s];
-                    const float vi11 = in[ib + 176 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
+                    const float vi4 = in[ib + 64];
+                    const float vi5 = in[ib + 80];
+                    const float vi6 = in[ib + 96];
+                    const float vi7 = in[ib + 112];
+                    const float vi8 = in[ib + 128];
+                    const float vi9 = in[ib + 144];
+                    const float vi10 = in[ib + 160];
+                    const float vi11 = in[ib + 176];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
+                        vacc9[0] += vi9 * vk[0];
+                        vacc10[0] += vi10 * vk[0];
+                        vacc11[0] += vi11 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 16 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 48 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 48] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    out[ob + 64 + j] = v;
+                    float v = vacc4[0];
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    out[ob + 80 + j] = v;
+                    float v = vacc5[0];
+                    out[ob + 80] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    out[ob + 96 + j] = v;
+                    float v = vacc6[0];
+                    out[ob + 96] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    out[ob + 112 + j] = v;
+                    float v = vacc7[0];
+                    out[ob + 112] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    out[ob + 128 + j] = v;
+                    float v = vacc8[0];
+                    out[ob + 128] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc9[j];
-                    out[ob + 144 + j] = v;
+                    float v = vacc9[0];
+                    out[ob + 144] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc10[j];
-                    out[ob + 160 + j] = v;
+                    float v = vacc10[0];
+                    out[ob + 160] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc11[j];
-                    out[ob + 176 + j] = v;
+                    float v = vacc11[0];
+                    out[ob + 176] = v;
                 }
             }
         }
@@ -19282,86 +19146,74 @@ static void Pw_gdw_S2_12x1(const float *restrict in, float *restrict out, const 
                 float vacc7[1];
                 float vacc8[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
-                    const float vi4 = in[ib + 64 + s];
-                    const float vi5 = in[ib + 80 + s];
-                    const float vi6 = in[ib + 96 + s];
-                    const float vi7 = in[ib + 112 + s];
-                    const float vi8 = in[ib + 128 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
+                    const float vi4 = in[ib + 64];
+                    const float vi5 = in[ib + 80];
+                    const float vi6 = in[ib + 96];
+                    const float vi7 = in[ib + 112];
+                    const float vi8 = in[ib + 128];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 16 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 48 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 48] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
-                    out[ob + 64 + j] = v;
+                    float v = vacc4[0];
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
-                    out[ob + 80 + j] = v;
+                    float v = vacc5[0];
+                    out[ob + 80] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
-                    out[ob + 96 + j] = v;
+                    float v = vacc6[0];
+                    out[ob + 96] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
-                    out[ob + 112 + j] = v;
+                    float v = vacc7[0];
+                    out[ob + 112] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
-                    out[ob + 128 + j] = v;
+                    float v = vacc8[0];
+                    out[ob + 128] = v;
                 }
             }
         }
@@ -19376,18 +19228,16 @@ void sep_residual_gdw_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g + 160;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -19421,8 +19271,8 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x5 -> 14x13x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 5 column classes, padding resolved at generation time (about 313
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -19433,9 +19283,10 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (273.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 22 pixel tiles + 6-pixel tail, 1 channel panel + 1-channel tail (scalar code:
- *       no masked loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 22 pixel tiles + 6-pixel
+ *       tail, 1 channel panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer:
+ *       all 1 KiB of weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][5][9], dw_b [9]
@@ -19445,7 +19296,6 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -19493,17 +19343,16 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -19563,19 +19412,18 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -19797,21 +19645,20 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -19871,19 +19718,18 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -19935,17 +19781,16 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20008,20 +19853,19 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20096,23 +19940,22 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20408,26 +20251,25 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20502,23 +20344,22 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20581,20 +20422,19 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20646,17 +20486,16 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20716,19 +20555,18 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -20950,21 +20788,20 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21024,19 +20861,18 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21088,17 +20924,16 @@ static void Dw_rnb_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 117 * vy + 9 * vx + 8;
                 const int ob = 117 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -21283,93 +21118,83 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
-                vacc5[j] = 0.0f;
-                vacc6[j] = 0.0f;
-                vacc7[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
+                vacc4[0] = 0.0f;
+                vacc5[0] = 0.0f;
+                vacc6[0] = 0.0f;
+                vacc7[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
-                const float vi6 = in[ib + 54 + s];
-                const float vi7 = in[ib + 63 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
+                const float vi6 = in[ib + s + 54];
+                const float vi7 = in[ib + s + 63];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 9 + j];
+                float v = vacc1[0];
+                v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 18 + j];
+                float v = vacc2[0];
+                v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 27 + j];
+                float v = vacc3[0];
+                v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 36 + j];
+                float v = vacc4[0];
+                v += res[ob + 36];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 36 + j] = v;
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                v += res[ob + 45 + j];
+                float v = vacc5[0];
+                v += res[ob + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                v += res[ob + 54 + j];
+                float v = vacc6[0];
+                v += res[ob + 54];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 54 + j] = v;
+                out[ob + 54] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                v += res[ob + 63 + j];
+                float v = vacc7[0];
+                v += res[ob + 63];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 63 + j] = v;
+                out[ob + 63] = v;
             }
         }
     }
@@ -21508,73 +21333,65 @@ static void Pw_rnb_S2_8x8(const float *restrict in, float *restrict out, const f
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
-                vacc4[j] = 0.0f;
-                vacc5[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
+                vacc4[0] = 0.0f;
+                vacc5[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
-                const float vi4 = in[ib + 36 + s];
-                const float vi5 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
+                const float vi4 = in[ib + s + 36];
+                const float vi5 = in[ib + s + 45];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 9 + j];
+                float v = vacc1[0];
+                v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 18 + j];
+                float v = vacc2[0];
+                v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 27 + j];
+                float v = vacc3[0];
+                v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 36 + j];
+                float v = vacc4[0];
+                v += res[ob + 36];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 36 + j] = v;
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                v += res[ob + 45 + j];
+                float v = vacc5[0];
+                v += res[ob + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + 45] = v;
             }
         }
     }
@@ -21591,32 +21408,27 @@ void sep_residual_rnb_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 15 * ct + 120;
-        const int o0 = ct + 8;
+        float *restrict d = packed + 120;
+        const int o0 = 8;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 81 * g + 72 * n + 135;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed + 135;
+            const int o0 = 0;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 81 * g + 9 * n + 207;
-            const int o0 = 9 * g + n + 8;
+            float *restrict d = packed + 207;
+            const int o0 = 8;
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s] = w->pw_w[9 * o0 + s];
             }
         }
     }
@@ -21650,8 +21462,8 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 1x1x65
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 65: 16 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 65: 16 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 26 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -21662,9 +21474,10 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (16.5 cycles, 49% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 4 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 17 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 4 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 17 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][65], dw_b [65]
@@ -21673,7 +21486,6 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_rpx_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -21703,13 +21515,12 @@ static void Dw_rpx_S1_4c8p(const float *restrict in, float *restrict out, const 
                 const int ib = 65 * vy + 65 * vx + 64;
                 const int ob = 65 * vy + 65 * vx + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -21769,22 +21580,19 @@ static void Pw_rpx_S2_1x16(const float *restrict in, float *restrict out, const 
             const int ob = 65 * p + 64;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -21798,38 +21606,34 @@ void sep_residual_rpx_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[65 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 4290 * g + 1056 * n + 650;
-            const int o0 = 65 * g + 16 * n;
+            float *restrict d = packed + 1056 * n + 650;
+            const int o0 = 16 * n;
             for (int j = 0; j < 16; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 16; ++j) d[16 * s + 16 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 16; ++j) d[16 * s + j + 16] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4290 * g + 66 * n + 4874;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4874;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 65; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 65 + s]; }
+                d[s + 1] = w->pw_w[65 * o0 + s];
             }
         }
     }

@@ -18,8 +18,8 @@
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -30,7 +30,6 @@
 /* simd/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -41,12 +40,11 @@ static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const flo
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -57,12 +55,11 @@ static void Dw_dw1_1c8p(const float *restrict in, float *restrict out, const flo
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -107,22 +104,18 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -132,15 +125,12 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -171,8 +161,8 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -190,7 +180,6 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -201,12 +190,11 @@ static void Dw_sep1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -224,22 +212,18 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -249,24 +233,20 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 10;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 10;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -299,8 +279,8 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
  * stage 1: transposed depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -311,7 +291,6 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -322,12 +301,11 @@ static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const fl
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -338,12 +316,11 @@ static void Up_dec1_1c8p(const float *restrict in, float *restrict out, const fl
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -375,8 +352,8 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -389,8 +366,8 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
  * stage 3: transposed depthwise 3x3 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -403,7 +380,6 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -414,12 +390,11 @@ static void Dw_bot1_S1_1c8p(const float *restrict in, float *restrict out, const
                 const int ib = 2 * vy + 2 * vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -437,22 +412,18 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -461,7 +432,6 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
 /* simd/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c8p, 1 channels x 8 pixels */
 static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -472,12 +442,11 @@ static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const
                 const int ib = vy + vx;
                 const int ob = 2 * vy + 2 * vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -488,34 +457,29 @@ static void Up_bot1_S3_1c8p(const float *restrict in, float *restrict out, const
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 10;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 10;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 12;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 12;
+        const int o0 = 0;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[k + o0 + j]; }
+            d[k + 1] = w->up_w[k + o0];
         }
     }
 }
@@ -525,8 +489,8 @@ void tiny_bot1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 1,   /* stage 2's output in scratch */
-        S2_W = 10,   /* stage 2's packed weights */
-        S3_W = 12,   /* stage 3's packed weights */
+        S2_W = 10,    /* stage 2's packed weights */
+        S3_W = 12,    /* stage 3's packed weights */
     };
     Dw_bot1_S1_1c8p(in, scratch, packed);
     Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -550,8 +514,8 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 1x9x3
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 3: 0 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 3: 0 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -562,7 +526,6 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c8p, 3 channels x 8 pixels */
 static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -574,8 +537,8 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -593,9 +556,9 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -614,8 +577,8 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
                 const int ob = 27 * vy + 3 * vx;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -629,12 +592,11 @@ static void Dw_dwrow_3c8p(const float *restrict in, float *restrict out, const f
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -663,8 +625,8 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 5x5 -> 6x1x5
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 5: 1 full tile + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 5: 1 full tile + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 48 lines
  *       of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -675,7 +637,6 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
     {
         const int vy = 0;
@@ -715,15 +676,14 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 5 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 10 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 15 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
+                vacc[0] += vw[18] * in[ib + 10]; /* tap 3,2 */
+                vacc[0] += vw[23] * in[ib + 15]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -770,16 +730,15 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 5 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 5 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 10 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 15 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 5]; /* tap 0,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
+                vacc[0] += vw[18] * in[ib + 10]; /* tap 3,2 */
+                vacc[0] += vw[23] * in[ib + 15]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -819,14 +778,13 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 15 * vy + 15 * vx + 4;
                 const int ob = 5 * vy + 5 * vx + 4;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 5 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 5 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 5]; /* tap 0,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[13] * in[ib + 5]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -837,21 +795,19 @@ static void Dw_dwcol_4c8p(const float *restrict in, float *restrict out, const f
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[5 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 104;
-        const int o0 = ct + 4;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 104;
+        const int o0 = 4;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[5 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[5 * k + o0];
         }
     }
 }
@@ -881,7 +837,8 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 1x16x8
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 8: 2 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 8: 2 full tiles, no tail
  *   borders: 1 row class x 3 column classes, padding resolved at generation time (about 43 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 8
@@ -901,7 +858,6 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_seprow_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -1126,109 +1082,95 @@ static void Pw_seprow_S2_12x1(const float *restrict in, float *restrict out, con
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
-                const float vi4 = in[ib + 32 + s];
-                const float vi5 = in[ib + 40 + s];
-                const float vi6 = in[ib + 48 + s];
-                const float vi7 = in[ib + 56 + s];
-                const float vi8 = in[ib + 64 + s];
-                const float vi9 = in[ib + 72 + s];
-                const float vi10 = in[ib + 80 + s];
-                const float vi11 = in[ib + 88 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
+                const float vi4 = in[ib + s + 32];
+                const float vi5 = in[ib + s + 40];
+                const float vi6 = in[ib + s + 48];
+                const float vi7 = in[ib + s + 56];
+                const float vi8 = in[ib + s + 64];
+                const float vi9 = in[ib + s + 72];
+                const float vi10 = in[ib + s + 80];
+                const float vi11 = in[ib + s + 88];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 4 + j] = v;
+                float v = vacc4[0];
+                out[ob + 4] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 5 + j] = v;
+                float v = vacc5[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 6 + j] = v;
+                float v = vacc6[0];
+                out[ob + 6] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 7 + j] = v;
+                float v = vacc7[0];
+                out[ob + 7] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 8 + j] = v;
+                float v = vacc8[0];
+                out[ob + 8] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 9 + j] = v;
+                float v = vacc9[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 10 + j] = v;
+                float v = vacc10[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 11 + j] = v;
+                float v = vacc11[0];
+                out[ob + 11] = v;
             }
         }
     }
@@ -1242,45 +1184,39 @@ static void Pw_seprow_S2_12x1(const float *restrict in, float *restrict out, con
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
         }
     }
@@ -1294,18 +1230,16 @@ void tiny_seprow_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 9 * g + 9 * n + 80;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 80;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 8; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                d[s + 1] = w->pw_w[8 * o0 + s];
             }
         }
     }
@@ -1340,7 +1274,8 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 8x1x4
  *   tile: 1 input channel (x multiplier 4 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 1 full tile, no tail
  *   borders: 3 row classes x 1 column class, padding resolved at generation time (about 64 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 1
@@ -1352,9 +1287,10 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12.0 cycles, 75% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 1 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][4], dw_b [4]
@@ -1363,7 +1299,6 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_sepcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
     {
         const int vy = 0;
@@ -1591,77 +1526,67 @@ static void Pw_sepcol_S2_8x8(const float *restrict in, float *restrict out, cons
             float vacc6[1];
             float vacc7[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
-                const float vi4 = in[ib + 16 + s];
-                const float vi5 = in[ib + 20 + s];
-                const float vi6 = in[ib + 24 + s];
-                const float vi7 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
+                const float vi4 = in[ib + s + 16];
+                const float vi5 = in[ib + s + 20];
+                const float vi6 = in[ib + s + 24];
+                const float vi7 = in[ib + s + 28];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 36 + j] = v;
+                float v = vacc4[0];
+                out[ob + 36] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 45 + j] = v;
+                float v = vacc5[0];
+                out[ob + 45] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 54 + j] = v;
+                float v = vacc6[0];
+                out[ob + 54] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 63 + j] = v;
+                float v = vacc7[0];
+                out[ob + 63] = v;
             }
         }
     }
@@ -1671,35 +1596,30 @@ static void Pw_sepcol_S2_8x8(const float *restrict in, float *restrict out, cons
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 45 * g + 40 * n + 40;
-            const int o0 = 9 * g + 8 * n;
+            float *restrict d = packed + 40;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 45 * g + 5 * n + 80;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 80;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -1735,7 +1655,8 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 1x1x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 14 lines of
  *       C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -1746,14 +1667,15 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
  *       vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4.0 cycles, 13% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 1 pixel tiles, 1 channel panel; pixel tiles outer: all 1 KiB of weights stay
- *       in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 1 pixel tiles, 1 channel
+ *       panel; pixel tiles outer: all 1 KiB of weights stay in L1 across the panels
  *
  * stage 3: transposed depthwise 3x3 -> 2x1x4
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 4: 1 full tile, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 4: 1 full tile, no tail
  *   borders: 2 row classes x 1 column class, padding resolved at generation time (about 26 lines
  *       of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 4
@@ -1767,7 +1689,6 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_botcol_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
     {
         const int vy = 0;
@@ -1823,7 +1744,6 @@ static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, cons
 /* simd/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_botcol_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1874,33 +1794,29 @@ static void Up_botcol_S3_4c8p(const float *restrict in, float *restrict out, con
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 20 * g + 20 * n + 40;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 40;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 60;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 60;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[4 * k + o0 + j];
         }
     }
 }
@@ -1910,8 +1826,8 @@ void tiny_botcol(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         S2_OUT = 4,   /* stage 2's output in scratch */
-        S2_W = 40,   /* stage 2's packed weights */
-        S3_W = 60,   /* stage 3's packed weights */
+        S2_W = 40,    /* stage 2's packed weights */
+        S3_W = 60,    /* stage 3's packed weights */
     };
     Dw_botcol_S1_4c8p(in, scratch, packed);
     Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1935,8 +1851,8 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
  * stage 1: transposed depthwise 3x3 -> 2x4x7
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 7: 1 full tile + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 7: 1 full tile + a generated 3-channel tail (scalar code)
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 80
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -1947,7 +1863,6 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1976,7 +1891,7 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2016,8 +1931,8 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 4;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7 + j]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7]; /* tap 0,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2058,7 +1973,7 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 11;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2094,7 +2009,7 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 32;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2134,8 +2049,8 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 32;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2176,7 +2091,7 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 56 * vy + 14 * vx + 39;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2190,21 +2105,19 @@ static void Up_decrow_4c8p(const float *restrict in, float *restrict out, const 
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[7 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 40;
-        const int o0 = 3 * ct + 4;
+        float *restrict d = packed + 40;
+        const int o0 = 4;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -2233,8 +2146,8 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 1x1x9
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 9: 2 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 9: 2 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 16 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2245,7 +2158,6 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dw2s3_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -2285,15 +2197,14 @@ static void Dw_dw2s3_4c8p(const float *restrict in, float *restrict out, const f
                 const int ib = 54 * vy + 27 * vx + 8;
                 const int ob = 9 * vy + 9 * vx + 8;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 27 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 18]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 27]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2308,16 +2219,15 @@ void tiny_dw2s3_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -2374,122 +2284,107 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
-                const float vi3 = in[ib + 3 + s];
-                const float vi4 = in[ib + 4 + s];
-                const float vi5 = in[ib + 5 + s];
-                const float vi6 = in[ib + 6 + s];
-                const float vi7 = in[ib + 7 + s];
-                const float vi8 = in[ib + 8 + s];
-                const float vi9 = in[ib + 9 + s];
-                const float vi10 = in[ib + 10 + s];
-                const float vi11 = in[ib + 11 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
+                const float vi3 = in[ib + 3];
+                const float vi4 = in[ib + 4];
+                const float vi5 = in[ib + 5];
+                const float vi6 = in[ib + 6];
+                const float vi7 = in[ib + 7];
+                const float vi8 = in[ib + 8];
+                const float vi9 = in[ib + 9];
+                const float vi10 = in[ib + 10];
+                const float vi11 = in[ib + 11];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 1 + j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 2 + j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 3 + j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                v += res[ob + 4 + j];
-                out[ob + 4 + j] = v;
+                float v = vacc4[0];
+                v += res[ob + 4];
+                out[ob + 4] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                v += res[ob + 5 + j];
-                out[ob + 5 + j] = v;
+                float v = vacc5[0];
+                v += res[ob + 5];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                v += res[ob + 6 + j];
-                out[ob + 6 + j] = v;
+                float v = vacc6[0];
+                v += res[ob + 6];
+                out[ob + 6] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                v += res[ob + 7 + j];
-                out[ob + 7 + j] = v;
+                float v = vacc7[0];
+                v += res[ob + 7];
+                out[ob + 7] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                v += res[ob + 8 + j];
-                out[ob + 8 + j] = v;
+                float v = vacc8[0];
+                v += res[ob + 8];
+                out[ob + 8] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                v += res[ob + 9 + j];
-                out[ob + 9 + j] = v;
+                float v = vacc9[0];
+                v += res[ob + 9];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                v += res[ob + 10 + j];
-                out[ob + 10 + j] = v;
+                float v = vacc10[0];
+                v += res[ob + 10];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                v += res[ob + 11 + j];
-                out[ob + 11 + j] = v;
+                float v = vacc11[0];
+                v += res[ob + 11];
+                out[ob + 11] = v;
             }
         }
     }
@@ -2501,32 +2396,27 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 1 + j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
         }
     }
@@ -2536,15 +2426,12 @@ static void Pw_pwrow_12x1(const float *restrict in, float *restrict out, const f
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -2574,8 +2461,8 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2586,7 +2473,6 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2597,13 +2483,12 @@ static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const floa
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2614,13 +2499,11 @@ static void Dw_c1_1c8p(const float *restrict in, float *restrict out, const floa
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -2665,23 +2548,19 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -2691,15 +2570,12 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -2731,8 +2607,8 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 1x1 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2745,8 +2621,8 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
  * stage 3: transposed depthwise 1x1 -> 1x1x1
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1: 0 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1: 0 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 1 row class x 1 column class, padding resolved at generation time (about 13 lines of
  *       C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -2760,7 +2636,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2771,12 +2646,11 @@ static void Dw_c3_S1_1c8p(const float *restrict in, float *restrict out, const f
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2794,22 +2668,18 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2818,7 +2688,6 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
 /* simd/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c8p, 1 channels x 8 pixels */
 static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2829,13 +2698,12 @@ static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const f
                 const int ib = vy + vx;
                 const int ob = vy + vx;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2846,33 +2714,26 @@ static void Up_c3_S3_1c8p(const float *restrict in, float *restrict out, const f
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + ct;
-        const int o0 = ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[k + j] = w->dw_w[k + o0 + j]; }
+            d[0] = w->dw_w[o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + g + n + 1;
-            const int o0 = g + n;
+            float *restrict d = packed + 1;
+            const int o0 = 0;
             {
-                const int s = 0;
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[0] = w->pw_w[o0];
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + ct + 2;
-        const int o0 = ct;
+        float *restrict d = packed + 2;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[k + j] = w->up_w[k + o0 + j]; }
+            d[0] = w->up_w[o0];
         }
     }
 }
@@ -2882,8 +2743,8 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
 {
     enum {
         S2_OUT = 1,   /* stage 2's output in scratch */
-        S2_W = 1,   /* stage 2's packed weights */
-        S3_W = 2,   /* stage 3's packed weights */
+        S2_W = 1,     /* stage 2's packed weights */
+        S3_W = 2,     /* stage 3's packed weights */
     };
     Dw_c3_S1_1c8p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);

@@ -19,7 +19,8 @@
  * stage 1: depthwise 3x3 -> 28x28x64
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 64: 16 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 64: 16 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 64
@@ -31,10 +32,10 @@
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12544.0 cycles, 100% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 130 pixel tiles + 4-pixel tail, 16 channel panels; one block of all 784
- *       pixels (196 KiB of input) outer, then panels (3 KiB of weights each, kept in L1/L2), then
- *       pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 130 pixel tiles + 4-pixel
+ *       tail, 16 channel panels; one block of all 784 pixels (196 KiB of input) outer, then
+ *       panels (3 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][64], dw_b [64]
@@ -43,7 +44,6 @@
 /* simd/spatial.c.in: layer sep, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_sep_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1095,17 +1095,16 @@ void wide_sep_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 8320 * g + 520 * n + 640;
-            const int o0 = 128 * g + 8 * n;
+            float *restrict d = packed + 520 * n + 640;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -1140,7 +1139,8 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 2 input channels (x multiplier 2 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 48: 24 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 48: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 304
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 48
@@ -1152,10 +1152,10 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (4704.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 24 channel panels; one block of all 196 pixels
- *       (74 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 24 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][96], dw_b [96]
@@ -1164,7 +1164,6 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_sepm2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3039,17 +3038,16 @@ void wide_sepm2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 18624 * g + 776 * n + 960;
-            const int o0 = 192 * g + 8 * n;
+            float *restrict d = packed + 776 * n + 960;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -3083,8 +3081,8 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  * stage 1: depthwise 3x3 -> 15x14x33
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 8 full tiles + a generated 1-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 8 full tiles + a generated 1-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -3095,9 +3093,10 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2625.0 cycles, 97% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 35 pixel tiles, 12 channel panels + 1-channel tail (scalar code: no masked
- *       loads); pixel tiles outer: all 13 KiB of weights stay in L1 across the panels
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 35 pixel tiles, 12 channel
+ *       panels + 1-channel tail (scalar code: no masked loads); pixel tiles outer: all 13 KiB of
+ *       weights stay in L1 across the panels
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][33], dw_b [33]
@@ -3106,7 +3105,6 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
 /* simd/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3146,15 +3144,14 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3349,17 +3346,16 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3403,15 +3399,14 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3462,17 +3457,16 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3720,20 +3714,19 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3784,17 +3777,16 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3838,15 +3830,14 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4041,17 +4032,16 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4095,15 +4085,14 @@ static void Dw_sep_s2_S1_4c8p(const float *restrict in, float *restrict out, con
                 const int ib = 1782 * vy + 66 * vx + 32;
                 const int ob = 462 * vy + 33 * vx + 32;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4224,61 +4213,53 @@ static void Pw_sep_s2_S2_6x8(const float *restrict in, float *restrict out, cons
             float vacc4[1];
             float vacc5[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
-                const float vi4 = in[ib + 132 + s];
-                const float vi5 = in[ib + 165 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
+                const float vi4 = in[ib + s + 132];
+                const float vi5 = in[ib + s + 165];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 97 + j] = v;
+                float v = vacc1[0];
+                out[ob + 97] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 194 + j] = v;
+                float v = vacc2[0];
+                out[ob + 194] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 291 + j] = v;
+                float v = vacc3[0];
+                out[ob + 291] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 388 + j] = v;
+                float v = vacc4[0];
+                out[ob + 388] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 485 + j] = v;
+                float v = vacc5[0];
+                out[ob + 485] = v;
             }
         }
     }
@@ -4292,38 +4273,34 @@ void wide_sep_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 3298 * g + 272 * n + 330;
-            const int o0 = 97 * g + 8 * n;
+            float *restrict d = packed + 272 * n + 330;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3298 * g + 34 * n + 3594;
-            const int o0 = 97 * g + n + 96;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 3594;
+            const int o0 = 96;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s + 1] = w->pw_w[33 * o0 + s];
             }
         }
     }
@@ -4358,10 +4335,10 @@ static void Run_sep_s2(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (1176.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 6 channel panels; one block of all 196 pixels
- *       (111 KiB of input) outer, then panels (5 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 6 channel panels; one block of all 196 pixels (111 KiB of input) outer, then panels
+ *       (5 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [48][144], pw_b [48]
@@ -4545,13 +4522,12 @@ static void Pw_pw_6x8(const float *restrict in, float *restrict out, const float
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 6960 * g + 1160 * n;
-            const int o0 = 48 * g + 8 * n;
+            float *restrict d = packed + 1160 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -4583,10 +4559,10 @@ static void Run_pw(const float *in, const float *skip, float *out, const float *
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (3997.5 cycles, 87% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 39 pixel tiles, 17 channel panels + 7-channel tail (scalar code: no masked
- *       loads); one block of all 195 pixels (74 KiB of input) outer, then panels (4 KiB of
- *       weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 39 pixel tiles, 17 channel
+ *       panels + 7-channel tail (scalar code: no masked loads); one block of all 195 pixels (74
+ *       KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [143][97], pw_b [143]
@@ -4710,10 +4686,10 @@ static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 7 * s + 7;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 97 + s];
-                const float vi2 = in[ib + 194 + s];
-                const float vi3 = in[ib + 291 + s];
-                const float vi4 = in[ib + 388 + s];
+                const float vi1 = in[ib + s + 97];
+                const float vi2 = in[ib + s + 194];
+                const float vi3 = in[ib + s + 291];
+                const float vi4 = in[ib + s + 388];
                 for (int j = 0; j < 7; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4730,22 +4706,22 @@ static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 7; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 143 + j] = v;
+                out[ob + j + 143] = v;
             }
             for (int j = 0; j < 7; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 286 + j] = v;
+                out[ob + j + 286] = v;
             }
             for (int j = 0; j < 7; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 429 + j] = v;
+                out[ob + j + 429] = v;
             }
             for (int j = 0; j < 7; ++j) {
                 float v = vacc4[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 572 + j] = v;
+                out[ob + j + 572] = v;
             }
         }
     }
@@ -4755,25 +4731,22 @@ static void Pw_pwodd_5x8(const float *restrict in, float *restrict out, const fl
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 17; ++n) {
-            float *restrict d = packed + 14014 * g + 784 * n;
-            const int o0 = 143 * g + 8 * n;
+            float *restrict d = packed + 784 * n;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 14014 * g + 686 * n + 13328;
-            const int o0 = 143 * g + 7 * n + 136;
+            float *restrict d = packed + 13328;
+            const int o0 = 136;
             for (int j = 0; j < 7; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 7; ++j) d[7 * s + 7 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 7; ++j) d[7 * s + j + 7] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
@@ -4805,10 +4778,11 @@ static void Run_pwodd(const float *in, const float *skip, float *out, const floa
  *       x 1 vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (18206.5 cycles, 89% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 140 pixel tiles + 1-pixel tail, 19 channel panels + 1-channel tail (scalar
- *       code: no masked loads); blocks of 480 pixels (188 KiB of input, kept in L2) outer, then
- *       panels (2 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 140 pixel tiles + 1-pixel
+ *       tail, 19 channel panels + 1-channel tail (scalar code: no masked loads); blocks of 480
+ *       pixels (188 KiB of input, kept in L2) outer, then panels (2 KiB of weights each, kept in
+ *       L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [77][100], pw_b [77]
@@ -4965,121 +4939,107 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
                 float vacc10[1];
                 float vacc11[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
-                    vacc4[j] = vw[j];
-                    vacc5[j] = vw[j];
-                    vacc6[j] = vw[j];
-                    vacc7[j] = vw[j];
-                    vacc8[j] = vw[j];
-                    vacc9[j] = vw[j];
-                    vacc10[j] = vw[j];
-                    vacc11[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
+                    vacc4[0] = vw[0];
+                    vacc5[0] = vw[0];
+                    vacc6[0] = vw[0];
+                    vacc7[0] = vw[0];
+                    vacc8[0] = vw[0];
+                    vacc9[0] = vw[0];
+                    vacc10[0] = vw[0];
+                    vacc11[0] = vw[0];
                 }
                 for (int s = 0; s < 100; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 100 + s];
-                    const float vi2 = in[ib + 200 + s];
-                    const float vi3 = in[ib + 300 + s];
-                    const float vi4 = in[ib + 400 + s];
-                    const float vi5 = in[ib + 500 + s];
-                    const float vi6 = in[ib + 600 + s];
-                    const float vi7 = in[ib + 700 + s];
-                    const float vi8 = in[ib + 800 + s];
-                    const float vi9 = in[ib + 900 + s];
-                    const float vi10 = in[ib + 1000 + s];
-                    const float vi11 = in[ib + 1100 + s];
+                    const float vi1 = in[ib + s + 100];
+                    const float vi2 = in[ib + s + 200];
+                    const float vi3 = in[ib + s + 300];
+                    const float vi4 = in[ib + s + 400];
+                    const float vi5 = in[ib + s + 500];
+                    const float vi6 = in[ib + s + 600];
+                    const float vi7 = in[ib + s + 700];
+                    const float vi8 = in[ib + s + 800];
+                    const float vi9 = in[ib + s + 900];
+                    const float vi10 = in[ib + s + 1000];
+                    const float vi11 = in[ib + s + 1100];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
-                        vacc4[j] += vi4 * vk[j];
-                        vacc5[j] += vi5 * vk[j];
-                        vacc6[j] += vi6 * vk[j];
-                        vacc7[j] += vi7 * vk[j];
-                        vacc8[j] += vi8 * vk[j];
-                        vacc9[j] += vi9 * vk[j];
-                        vacc10[j] += vi10 * vk[j];
-                        vacc11[j] += vi11 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
+                        vacc4[0] += vi4 * vk[0];
+                        vacc5[0] += vi5 * vk[0];
+                        vacc6[0] += vi6 * vk[0];
+                        vacc7[0] += vi7 * vk[0];
+                        vacc8[0] += vi8 * vk[0];
+                        vacc9[0] += vi9 * vk[0];
+                        vacc10[0] += vi10 * vk[0];
+                        vacc11[0] += vi11 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
+                    float v = vacc0[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
+                    float v = vacc1[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 77 + j] = v;
+                    out[ob + 77] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
+                    float v = vacc2[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 154 + j] = v;
+                    out[ob + 154] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
+                    float v = vacc3[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 231 + j] = v;
+                    out[ob + 231] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc4[j];
+                    float v = vacc4[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 308 + j] = v;
+                    out[ob + 308] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc5[j];
+                    float v = vacc5[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 385 + j] = v;
+                    out[ob + 385] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc6[j];
+                    float v = vacc6[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 462 + j] = v;
+                    out[ob + 462] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc7[j];
+                    float v = vacc7[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 539 + j] = v;
+                    out[ob + 539] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc8[j];
+                    float v = vacc8[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 616 + j] = v;
+                    out[ob + 616] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc9[j];
+                    float v = vacc9[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 693 + j] = v;
+                    out[ob + 693] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc10[j];
+                    float v = vacc10[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 770 + j] = v;
+                    out[ob + 770] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc11[j];
+                    float v = vacc11[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 847 + j] = v;
+                    out[ob + 847] = v;
                 }
             }
         }
@@ -5250,121 +5210,107 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 100 + s];
-                const float vi2 = in[ib + 200 + s];
-                const float vi3 = in[ib + 300 + s];
-                const float vi4 = in[ib + 400 + s];
-                const float vi5 = in[ib + 500 + s];
-                const float vi6 = in[ib + 600 + s];
-                const float vi7 = in[ib + 700 + s];
-                const float vi8 = in[ib + 800 + s];
-                const float vi9 = in[ib + 900 + s];
-                const float vi10 = in[ib + 1000 + s];
-                const float vi11 = in[ib + 1100 + s];
+                const float vi1 = in[ib + s + 100];
+                const float vi2 = in[ib + s + 200];
+                const float vi3 = in[ib + s + 300];
+                const float vi4 = in[ib + s + 400];
+                const float vi5 = in[ib + s + 500];
+                const float vi6 = in[ib + s + 600];
+                const float vi7 = in[ib + s + 700];
+                const float vi8 = in[ib + s + 800];
+                const float vi9 = in[ib + s + 900];
+                const float vi10 = in[ib + s + 1000];
+                const float vi11 = in[ib + s + 1100];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 77 + j] = v;
+                out[ob + 77] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 154 + j] = v;
+                out[ob + 154] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 231 + j] = v;
+                out[ob + 231] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
+                float v = vacc4[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 308 + j] = v;
+                out[ob + 308] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
+                float v = vacc5[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 385 + j] = v;
+                out[ob + 385] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
+                float v = vacc6[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 462 + j] = v;
+                out[ob + 462] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
+                float v = vacc7[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 539 + j] = v;
+                out[ob + 539] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
+                float v = vacc8[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 616 + j] = v;
+                out[ob + 616] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
+                float v = vacc9[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 693 + j] = v;
+                out[ob + 693] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
+                float v = vacc10[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 770 + j] = v;
+                out[ob + 770] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
+                float v = vacc11[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 847 + j] = v;
+                out[ob + 847] = v;
             }
         }
         {   /* 1-pixel tail */
@@ -5373,22 +5319,19 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
             const int ob = 129360 + 76;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
         }
     }
@@ -5398,25 +5341,22 @@ static void Pw_pwblk_12x4(const float *restrict in, float *restrict out, const f
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 19; ++n) {
-            float *restrict d = packed + 7777 * g + 404 * n;
-            const int o0 = 77 * g + 4 * n;
+            float *restrict d = packed + 404 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[100 * o0 + 100 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 7777 * g + 101 * n + 7676;
-            const int o0 = 77 * g + n + 76;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 7676;
+            const int o0 = 76;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 100; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 100 + s]; }
+                d[s + 1] = w->pw_w[100 * o0 + s];
             }
         }
     }
@@ -5448,10 +5388,11 @@ static void Run_pwblk(const float *in, const float *skip, float *out, const floa
  *       1 vector: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with
  *       the fewest estimated cycles per input channel, tails included (441.5 cycles, 81% of the
  *       FMA peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 8 pixel tiles + 3-pixel tail, 7 channel panels + 1-channel tail (scalar code:
- *       no masked loads); one block of all 99 pixels (155 KiB of input) outer, then panels (7 KiB
- *       of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 8 pixel tiles + 3-pixel tail,
+ *       7 channel panels + 1-channel tail (scalar code: no masked loads); one block of all 99
+ *       pixels (155 KiB of input) outer, then panels (7 KiB of weights each, kept in L1/L2), then
+ *       pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [29][400], pw_b [29]
@@ -5630,109 +5571,95 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
             float vacc10[1];
             float vacc11[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
-                vacc4[j] = vw[j];
-                vacc5[j] = vw[j];
-                vacc6[j] = vw[j];
-                vacc7[j] = vw[j];
-                vacc8[j] = vw[j];
-                vacc9[j] = vw[j];
-                vacc10[j] = vw[j];
-                vacc11[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
+                vacc4[0] = vw[0];
+                vacc5[0] = vw[0];
+                vacc6[0] = vw[0];
+                vacc7[0] = vw[0];
+                vacc8[0] = vw[0];
+                vacc9[0] = vw[0];
+                vacc10[0] = vw[0];
+                vacc11[0] = vw[0];
             }
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
-                const float vi3 = in[ib + 1200 + s];
-                const float vi4 = in[ib + 1600 + s];
-                const float vi5 = in[ib + 2000 + s];
-                const float vi6 = in[ib + 2400 + s];
-                const float vi7 = in[ib + 2800 + s];
-                const float vi8 = in[ib + 3200 + s];
-                const float vi9 = in[ib + 3600 + s];
-                const float vi10 = in[ib + 4000 + s];
-                const float vi11 = in[ib + 4400 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
+                const float vi3 = in[ib + s + 1200];
+                const float vi4 = in[ib + s + 1600];
+                const float vi5 = in[ib + s + 2000];
+                const float vi6 = in[ib + s + 2400];
+                const float vi7 = in[ib + s + 2800];
+                const float vi8 = in[ib + s + 3200];
+                const float vi9 = in[ib + s + 3600];
+                const float vi10 = in[ib + s + 4000];
+                const float vi11 = in[ib + s + 4400];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
-                    vacc4[j] += vi4 * vk[j];
-                    vacc5[j] += vi5 * vk[j];
-                    vacc6[j] += vi6 * vk[j];
-                    vacc7[j] += vi7 * vk[j];
-                    vacc8[j] += vi8 * vk[j];
-                    vacc9[j] += vi9 * vk[j];
-                    vacc10[j] += vi10 * vk[j];
-                    vacc11[j] += vi11 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
+                    vacc4[0] += vi4 * vk[0];
+                    vacc5[0] += vi5 * vk[0];
+                    vacc6[0] += vi6 * vk[0];
+                    vacc7[0] += vi7 * vk[0];
+                    vacc8[0] += vi8 * vk[0];
+                    vacc9[0] += vi9 * vk[0];
+                    vacc10[0] += vi10 * vk[0];
+                    vacc11[0] += vi11 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                float v = vacc1[0];
+                out[ob + 29] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                float v = vacc2[0];
+                out[ob + 58] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 87 + j] = v;
+                float v = vacc3[0];
+                out[ob + 87] = v;
             }
             {
-                const int j = 0;
-                float v = vacc4[j];
-                out[ob + 116 + j] = v;
+                float v = vacc4[0];
+                out[ob + 116] = v;
             }
             {
-                const int j = 0;
-                float v = vacc5[j];
-                out[ob + 145 + j] = v;
+                float v = vacc5[0];
+                out[ob + 145] = v;
             }
             {
-                const int j = 0;
-                float v = vacc6[j];
-                out[ob + 174 + j] = v;
+                float v = vacc6[0];
+                out[ob + 174] = v;
             }
             {
-                const int j = 0;
-                float v = vacc7[j];
-                out[ob + 203 + j] = v;
+                float v = vacc7[0];
+                out[ob + 203] = v;
             }
             {
-                const int j = 0;
-                float v = vacc8[j];
-                out[ob + 232 + j] = v;
+                float v = vacc8[0];
+                out[ob + 232] = v;
             }
             {
-                const int j = 0;
-                float v = vacc9[j];
-                out[ob + 261 + j] = v;
+                float v = vacc9[0];
+                out[ob + 261] = v;
             }
             {
-                const int j = 0;
-                float v = vacc10[j];
-                out[ob + 290 + j] = v;
+                float v = vacc10[0];
+                out[ob + 290] = v;
             }
             {
-                const int j = 0;
-                float v = vacc11[j];
-                out[ob + 319 + j] = v;
+                float v = vacc11[0];
+                out[ob + 319] = v;
             }
         }
         {   /* 3-pixel tail */
@@ -5743,37 +5670,32 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                float v = vacc1[0];
+                out[ob + 29] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                float v = vacc2[0];
+                out[ob + 58] = v;
             }
         }
     }
@@ -5783,25 +5705,22 @@ static void Pw_pwtail_12x4(const float *restrict in, float *restrict out, const 
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 11629 * g + 1604 * n;
-            const int o0 = 29 * g + 4 * n;
+            float *restrict d = packed + 1604 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[400 * o0 + 400 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 11629 * g + 401 * n + 11228;
-            const int o0 = 29 * g + n + 28;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 11228;
+            const int o0 = 28;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 400; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 400 + s]; }
+                d[s + 1] = w->pw_w[400 * o0 + s];
             }
         }
     }
@@ -5832,7 +5751,8 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 6x7x1024
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 1024: 256 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 1024: 256 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: 4 passes over the 168 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -5847,9 +5767,10 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (210.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 7 pixel tiles, 5 channel panels; one block of all 42 pixels (168 KiB of
- *       input) outer, then panels (33 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 7 pixel tiles, 5 channel
+ *       panels; one block of all 42 pixels (168 KiB of input) outer, then panels (33 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][1024], dw_b [1024]
@@ -5858,7 +5779,6 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_sep1024_S1_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 256; cb += 64) {   /* blocks of 256 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -6583,17 +6503,16 @@ void wide_sep1024_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 41000 * g + 8200 * n + 10240;
-            const int o0 = 40 * g + 8 * n;
+            float *restrict d = packed + 8200 * n + 10240;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
@@ -6642,9 +6561,10 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (12.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 2 pixel tiles, 1 channel panel; blocks of 6 pixels (120 KiB of input, kept in
- *       L2) outer, then panels (161 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 2 pixel tiles, 1 channel
+ *       panel; blocks of 6 pixels (120 KiB of input, kept in L2) outer, then panels (161 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][5120], dw_b [5120]
@@ -6653,7 +6573,6 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6666,24 +6585,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6703,34 +6618,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6751,24 +6660,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6789,34 +6694,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6836,49 +6735,40 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6899,34 +6789,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6947,24 +6831,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -6984,34 +6864,28 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -7032,24 +6906,20 @@ static void Dw_sep_m5_S1_5c1p(const float *restrict in, float *restrict out, con
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -7277,18 +7147,16 @@ void wide_sep_m5_pack(const sg_weights *w, float *packed)
         const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 40968 * g + 40968 * n + 51200;
-            const int o0 = 8 * g + 8 * n;
+            float *restrict d = packed + 51200;
+            const int o0 = 0;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[5120 * o0 + 5120 * j + s];
             }
         }
     }
@@ -7323,10 +7191,11 @@ static void Run_sep_m5(const float *in, const float *skip, float *out, const flo
  *       pixels x 96 outputs x 128 inputs: 6x12 register tile (6 pixels x 3 vectors: of this
  *       target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the fewest estimated
  *       cycles per input channel, tails included (1350.0 cycles, 100% of the FMA peak; a tile
- *       step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); at most
- *       24 accumulators + weight vectors + broadcast inputs within the 32 q registers); 37 pixel
- *       tiles + 3-pixel tail, 4 channel panels; one block of all 225 pixels (225 KiB of input)
- *       outer, then panels (7 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency);
+ *       accumulators (at most 18) + weight vectors + a broadcast input within the 32 q registers;
+ *       each weight vector feeds one FMA per pixel row); 37 pixel tiles + 3-pixel tail, 4 channel
+ *       panels; one block of all 225 pixels (225 KiB of input) outer, then panels (7 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [96][128], pw_b [96]
@@ -7558,7 +7427,7 @@ void wide_pwg2_pack(const sg_weights *w, float *packed)
             const int o0 = 48 * g + 12 * n;
             for (int j = 0; j < 12; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 12; ++j) d[12 * s + 12 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 12; ++j) d[12 * s + j + 12] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -7592,9 +7461,10 @@ static void Run_pwg2(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (420.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 35 pixel tiles, 2 channel panels; one block of all 210 pixels (210 KiB of
- *       input) outer, then panels (2 KiB of weights each, kept in L1/L2), then pixel tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 35 pixel tiles, 2 channel
+ *       panels; one block of all 210 pixels (210 KiB of input) outer, then panels (2 KiB of
+ *       weights each, kept in L1/L2), then pixel tiles
  *
  * weights (sg_weights, TFLite layouts):
  *   pw_w [256][48], pw_b [256]
@@ -7750,7 +7620,7 @@ void wide_pwtopo_pack(const sg_weights *w, float *packed)
             const int o0 = 16 * g + 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -7780,7 +7650,8 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 29x31x96
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 96: 24 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 96: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: 2 passes over the 338 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -7795,7 +7666,6 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_dw_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 12) {   /* blocks of 48 channels */
         /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
         {
@@ -9358,7 +9228,7 @@ void wide_dw_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[96 * k + o0 + j];
         }
     }
 }
@@ -9387,7 +9257,8 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
  * stage 1: depthwise 3x3 -> 25x23x264
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 264: 66 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 264: 66 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 264
@@ -9402,7 +9273,6 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
 /* simd/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_dwpair_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -10963,7 +10833,7 @@ void wide_dwpair_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[264 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[264 * k + o0 + j];
         }
     }
 }
@@ -10992,7 +10862,8 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 14x13x232
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 232: 58 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 232: 58 full tiles, no tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 214
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 232
@@ -11007,7 +10878,6 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 4c8p2r, 4 channels x 8 pixels, rows in pairs */
 static void Dw_dwpair2_4c8p2r(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -11920,7 +11790,7 @@ void wide_dwpair2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[232 * k + o0 + j];
         }
     }
 }
@@ -11949,8 +11819,8 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
  * stage 1: depthwise 3x3 -> 13x15x531
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 531: 132 full tiles + a generated 3-channel tail
- *       (scalar code)
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 531: 132 full tiles + a generated 3-channel tail (scalar code)
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
  *   order: row by row, each channel tile over the row in turn (the channel tail is scalar code)
@@ -11961,7 +11831,6 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
 /* simd/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12004,10 +11873,10 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12244,12 +12113,12 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12300,10 +12169,10 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12361,12 +12230,12 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12659,15 +12528,15 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12725,12 +12594,12 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -12781,10 +12650,10 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -13021,12 +12890,12 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -13077,10 +12946,10 @@ static void Dw_dwpass_4c8p(const float *restrict in, float *restrict out, const 
                 const int ob = 7965 * vy + 531 * vx + 528;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -13099,16 +12968,15 @@ void wide_dwpass_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[531 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 528 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 5280;
-        const int o0 = 3 * ct + 528;
+        float *restrict d = packed + 5280;
+        const int o0 = 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[531 * k + o0 + j];
         }
     }
 }
@@ -13137,7 +13005,8 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 5x5 -> 14x14x128
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 128: 32 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 128: 32 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 504
  *       lines of C)
  *   order: 4 passes over the 392 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -13150,7 +13019,6 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dwk5s2_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 32; cb += 8) {   /* blocks of 32 channels */
         /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
         {
@@ -14918,7 +14786,7 @@ void wide_dwk5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -14948,7 +14816,8 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
  * stage 1: depthwise 3x3 -> 17x17x132
  *   tile: 1 input channel (x multiplier 4 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 33: 33 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 33: 33 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 608
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 33
@@ -14960,7 +14829,6 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
 /* simd/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_dwm4_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -15908,7 +15776,7 @@ void wide_dwm4_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[132 * k + o0 + j];
         }
     }
 }
@@ -15940,7 +15808,8 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  * stage 1: depthwise 3x3 -> 14x14x96
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 96: 24 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 96: 24 full tiles, no tail
  *   borders: 2 row classes x 2 column classes, padding resolved at generation time (about 73
  *       lines of C)
  *   order: 2 passes over the 294 KiB input (it fits the 512 KiB of L2 planned for it), over
@@ -15952,15 +15821,16 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
  *       vectors: of this target's register tiles (6x2, 8x2, 4x4, 6x3, 5x2, 12x1) the one with the
  *       fewest estimated cycles per input channel, tails included (2352.0 cycles, 100% of the FMA
  *       peak; a tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA
- *       latency); at most 24 accumulators + weight vectors + broadcast inputs within the 32 q
- *       registers); 32 pixel tiles + 4-pixel tail, 12 channel panels; one block of all 196 pixels
- *       (74 KiB of input) outer, then panels (4 KiB of weights each, kept in L1/L2), then pixel
- *       tiles
+ *       latency); accumulators (at most 18) + weight vectors + a broadcast input within the 32 q
+ *       registers; each weight vector feeds one FMA per pixel row); 32 pixel tiles + 4-pixel
+ *       tail, 12 channel panels; one block of all 196 pixels (74 KiB of input) outer, then panels
+ *       (4 KiB of weights each, kept in L1/L2), then pixel tiles
  *
  * stage 3: transposed depthwise 3x3 -> 28x28x96
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 96: 24 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 96: 24 full tiles, no tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 124
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (3 input rows x 96
@@ -15974,7 +15844,6 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
 /* simd/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Dw_bot_S1_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     for (int cb = 0; cb < 24; cb += 12) {   /* blocks of 48 channels */
         /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
         for (int vy = 0; vy < 13; ++vy) {
@@ -16684,7 +16553,6 @@ static void Pw_bot_S2_6x8(const float *restrict in, float *restrict out, const f
 /* simd/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 4c8p, 4 channels x 8 pixels */
 static void Up_bot_S3_4c8p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -17681,17 +17549,16 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 9312 * g + 776 * n + 960;
-            const int o0 = 96 * g + 8 * n;
+            float *restrict d = packed + 776 * n + 960;
+            const int o0 = 8 * n;
             for (int j = 0; j < 8; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 8; ++j) d[8 * s + 8 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 8; ++j) d[8 * s + j + 8] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -17700,7 +17567,7 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[96 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[96 * k + o0 + j];
         }
     }
 }
@@ -17710,8 +17577,8 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 18816,   /* stage 2's output in scratch */
-        S2_W = 960,   /* stage 2's packed weights */
-        S3_W = 10272,   /* stage 3's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
+        S3_W = 10272,     /* stage 3's packed weights */
     };
     Dw_bot_S1_4c8p(in, scratch, packed);
     Pw_bot_S2_6x8(scratch, scratch + S2_OUT, packed + S2_W);
@@ -17735,7 +17602,8 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
  * stage 1: transposed depthwise 4x4 -> 28x28x80
  *   tile: 4 input channels (x multiplier 1 = 4 outputs, 1 vector of 4) per tile, 8 output pixels
  *       per step (one 4-float q register per 4 channels; 8 output pixels along the row share each
- *       weight register (32 q registers)); C = 80: 20 full tiles, no tail
+ *       weight register (at most 24 accumulators + the kernel's weight vectors within the 32 q
+ *       registers)); C = 80: 20 full tiles, no tail
  *   borders: 4 row classes x 4 column classes, padding resolved at generation time (about 456
  *       lines of C)
  *   order: one pass: each group of pixels runs through every channel tile (4 input rows x 80
@@ -17747,7 +17615,6 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
 /* simd/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 4c8p, 4 channels x 8 pixels */
 static void Up_dec_4c8p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -19070,7 +18937,7 @@ void wide_dec_pack(const sg_weights *w, float *packed)
         const int o0 = 4 * ct;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[80 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[80 * k + o0 + j];
         }
     }
 }

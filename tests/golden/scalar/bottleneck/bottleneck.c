@@ -48,7 +48,6 @@
 /* scalar/spatial.c.in: layer k3s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -60,10 +59,10 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -82,12 +81,12 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -107,10 +106,10 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -129,12 +128,12 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -152,15 +151,15 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -179,12 +178,12 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -204,10 +203,10 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -226,12 +225,12 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -251,10 +250,10 @@ static void Dw_k3s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -286,9 +285,9 @@ static void Pw_k3s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -304,17 +303,17 @@ static void Pw_k3s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -323,7 +322,6 @@ static void Pw_k3s2_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer k3s2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -333,7 +331,7 @@ static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -352,8 +350,8 @@ static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -372,8 +370,8 @@ static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 80 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 80]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -392,10 +390,10 @@ static void Up_k3s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -415,17 +413,16 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 272 * g + 68 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 68 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -434,7 +431,7 @@ void bottleneck_k3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -444,8 +441,8 @@ void bottleneck_k3s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 320,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 432,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 432,     /* stage 3's packed weights */
     };
     Dw_k3s2_S1_8c1p(in, scratch, packed);
     Pw_k3s2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -501,7 +498,6 @@ static void Run_k3s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -513,15 +509,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 112 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 120 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 216 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 224 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 112]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 120]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 216]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 224]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -539,21 +535,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 88 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 96 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 112 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 120 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 200 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 216 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 224 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 88]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 112]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 120]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 200]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 216]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 224]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -572,15 +568,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 88 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 96 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 200 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 88]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 200]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -598,21 +594,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 200 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 192 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 96 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 88 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 112 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 120 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 216 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 224 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 200]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 88]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 112]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 120]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 216]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 224]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -629,31 +625,31 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 216 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 200 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 192 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 96 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 88 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 88 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 96 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 112 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 120 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 200 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 216 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 224 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 216]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 200]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 120]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 88]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 88]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 112]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 120]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 200]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 216]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 224]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -671,21 +667,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 216 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 88 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 96 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 104 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 200 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 208 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 216]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 120]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 88]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 96]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 104]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 200]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 208]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -704,15 +700,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 200 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 192 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 96 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 88 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 200]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 88]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -730,21 +726,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 216 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 200 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 192 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 96 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 88 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 8 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 216]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 200]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 192]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 120]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 88]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 8]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -763,15 +759,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 216 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 208 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 104 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 8 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 216]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 208]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 120]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 104]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 8]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -802,9 +798,9 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -818,15 +814,15 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 36 + j] = v;
+                out[ob + j + 36] = v;
             }
         }
     }
@@ -857,7 +853,6 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer k5s2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -867,7 +862,7 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -879,7 +874,7 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -896,8 +891,8 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -909,8 +904,8 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -927,8 +922,8 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 84 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 84]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -940,8 +935,8 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + 84 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 84]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -958,10 +953,10 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 12 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 84]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 12]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -973,10 +968,10 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib + 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 12 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 96]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 84]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 12]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -990,41 +985,37 @@ static void Up_k5s2_S3_8c1p(const float *restrict in, float *restrict out, const
 void bottleneck_k5s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 108 * g + 36 * n + 208;
-            const int o0 = 12 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 208;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 316;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 316;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[12 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 396;
-        const int o0 = 4 * ct + 8;
+        float *restrict d = packed + 396;
+        const int o0 = 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[12 * k + o0 + j];
         }
     }
 }
@@ -1034,8 +1025,8 @@ void bottleneck_k5s2(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 208,   /* stage 2's packed weights */
-        S3_W = 316,   /* stage 3's packed weights */
+        S2_W = 208,     /* stage 2's packed weights */
+        S3_W = 316,     /* stage 3's packed weights */
     };
     Dw_k5s2_S1_8c1p(in, scratch, packed);
     Pw_k5s2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1091,7 +1082,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer bpair, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..8: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -1101,15 +1091,15 @@ static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 640 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 672 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 704 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1280 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1312 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1344 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 640]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 672]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 704]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1280]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1312]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1344]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1127,12 +1117,12 @@ static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 640 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 672 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1280 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1312 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 640]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 672]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1280]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1312]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1150,12 +1140,12 @@ static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 640 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 672 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 704 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 640]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 672]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 704]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1174,10 +1164,10 @@ static void Dw_bpair_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 640 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 672 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 640]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 672]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1208,9 +1198,9 @@ static void Pw_bpair_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1224,15 +1214,15 @@ static void Pw_bpair_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1241,7 +1231,6 @@ static void Pw_bpair_S2_4x4(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer bpair, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1253,7 +1242,7 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1271,8 +1260,8 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1290,7 +1279,7 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1308,8 +1297,8 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 240 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 240]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1326,10 +1315,10 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 240 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 264 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 240]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 264]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1346,8 +1335,8 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 240 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 240]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1365,7 +1354,7 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1382,8 +1371,8 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 24 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 24]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1400,7 +1389,7 @@ static void Up_bpair_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1418,17 +1407,16 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 792 * g + 132 * n + 320;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 132 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1437,7 +1425,7 @@ void bottleneck_bpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -1447,8 +1435,8 @@ void bottleneck_bpair(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 3200,   /* stage 2's output in scratch */
-        S2_W = 320,   /* stage 2's packed weights */
-        S3_W = 1112,   /* stage 3's packed weights */
+        S2_W = 320,      /* stage 2's packed weights */
+        S3_W = 1112,     /* stage 3's packed weights */
     };
     Dw_bpair_S1_8c1p(in, scratch, packed);
     Pw_bpair_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1505,7 +1493,6 @@ static void Run_bpair(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer k3s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1517,10 +1504,10 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1531,15 +1518,14 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1554,12 +1540,12 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1570,17 +1556,16 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1596,10 +1581,10 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1610,15 +1595,14 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1633,12 +1617,12 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1649,17 +1633,16 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1673,15 +1656,15 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1692,20 +1675,19 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1720,12 +1702,12 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1736,17 +1718,16 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1762,10 +1743,10 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1776,15 +1757,14 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1799,12 +1779,12 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1815,17 +1795,16 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1841,10 +1820,10 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1855,15 +1834,14 @@ static void Dw_k3s1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1891,9 +1869,9 @@ static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1907,15 +1885,15 @@ static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1927,45 +1905,39 @@ static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -1996,21 +1968,18 @@ static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const 
             const int ob = 728;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2019,7 +1988,6 @@ static void Pw_k3s1_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer k3s1, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -2031,10 +1999,10 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2046,16 +2014,15 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2070,12 +2037,12 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2087,18 +2054,17 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2114,10 +2080,10 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2129,16 +2095,15 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2153,12 +2118,12 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2170,18 +2135,17 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2195,15 +2159,15 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 90 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 90]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2215,21 +2179,20 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 90 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 90]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2244,12 +2207,12 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 81 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 81]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2261,18 +2224,17 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 81 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 72 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 81]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 72]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2288,10 +2250,10 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2303,16 +2265,15 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2327,12 +2288,12 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2344,18 +2305,17 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2371,10 +2331,10 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2386,16 +2346,15 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib - 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2406,62 +2365,55 @@ static void Up_k3s1_S3_8c1p(const float *restrict in, float *restrict out, const
 void bottleneck_k3s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 90 * g + 40 * n + 90;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 40 * n + 90;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 90 * g + 10 * n + 170;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 170;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s + 1] = w->pw_w[9 * o0 + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 180;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 180;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 260;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 260;
+        const int o0 = 8;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[9 * k + o0 + j]; }
+            d[k + 1] = w->up_w[9 * k + o0];
         }
     }
 }
@@ -2471,8 +2423,8 @@ void bottleneck_k3s1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 729,   /* stage 2's output in scratch */
-        S2_W = 90,   /* stage 2's packed weights */
-        S3_W = 180,   /* stage 3's packed weights */
+        S2_W = 90,      /* stage 2's packed weights */
+        S3_W = 180,     /* stage 3's packed weights */
     };
     Dw_k3s1_S1_8c1p(in, scratch, packed);
     Pw_k3s1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2529,7 +2481,6 @@ static void Run_k3s1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k3s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -2540,12 +2491,12 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2556,17 +2507,16 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2582,10 +2532,10 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2596,15 +2546,14 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2618,15 +2567,15 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2637,20 +2586,19 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2665,12 +2613,12 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2681,17 +2629,16 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2706,12 +2653,12 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2722,17 +2669,16 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 34 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 34]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2748,10 +2694,10 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2762,15 +2708,14 @@ static void Dw_k3s3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 85 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2798,9 +2743,9 @@ static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2814,15 +2759,15 @@ static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2834,45 +2779,39 @@ static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
         }
     }
@@ -2903,21 +2842,18 @@ static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const 
             const int ob = 824;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2926,7 +2862,6 @@ static void Pw_k3s3_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer k3s3, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0: kernel rows 2, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -2937,7 +2872,7 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2948,12 +2883,11 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2967,8 +2901,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 33 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 33]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2979,13 +2913,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 33 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[15] * in[ib - 33]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2999,7 +2932,7 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3010,12 +2943,11 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 65;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3029,8 +2961,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3041,13 +2973,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 98;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 33]; /* tap 2,0 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3062,8 +2993,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 165]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3074,13 +3005,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 494;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
+                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3094,10 +3024,10 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 165 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 132 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 33 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 165]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 132]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 33]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3108,15 +3038,14 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 494;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 165 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 132 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 33 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 165]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib + 132]; /* tap 0,4 */
+                vacc[0] += vw[17] * in[ib]; /* tap 3,1 */
+                vacc[0] += vw[20] * in[ib - 33]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3130,8 +3059,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 165 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 165]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3142,13 +3071,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 527;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 165 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 165]; /* tap 0,2 */
+                vacc[0] += vw[18] * in[ib]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3162,10 +3090,10 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 198 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 165 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 33 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 198]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 165]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 33]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3176,15 +3104,14 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 560;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 198 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 165 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 33 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 198]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib + 165]; /* tap 0,3 */
+                vacc[0] += vw[16] * in[ib + 33]; /* tap 3,0 */
+                vacc[0] += vw[19] * in[ib]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3199,8 +3126,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + j]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j]; /* tap 4,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3211,13 +3138,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 956;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
+                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3231,10 +3157,10 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 165 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 132 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 33 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 165]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 132]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 33]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3245,15 +3171,14 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 956;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 165 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 132 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 33 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 165]; /* tap 1,1 */
+                vacc[0] += vw[10] * in[ib + 132]; /* tap 1,4 */
+                vacc[0] += vw[22] * in[ib]; /* tap 4,1 */
+                vacc[0] += vw[25] * in[ib - 33]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3267,8 +3192,8 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 165 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 165]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3279,13 +3204,12 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 989;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 165 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib + 165]; /* tap 1,2 */
+                vacc[0] += vw[23] * in[ib]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3299,10 +3223,10 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 198 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 165 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 33 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 198]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 165]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 33]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3313,15 +3237,14 @@ static void Up_k3s3_S3_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 1386 * vy + 99 * vx + 1022;
                 const float *restrict vw = w + 832;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 198 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 165 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 33 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 198]; /* tap 1,0 */
+                vacc[0] += vw[9] * in[ib + 165]; /* tap 1,3 */
+                vacc[0] += vw[21] * in[ib + 33]; /* tap 4,0 */
+                vacc[0] += vw[24] * in[ib]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3336,38 +3259,34 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 594 * g + 72 * n + 170;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 72 * n + 170;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 594 * g + 18 * n + 746;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 746;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -3376,16 +3295,15 @@ void bottleneck_k3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 1596;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 1596;
+        const int o0 = 32;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[33 * k + o0 + j]; }
+            d[k + 1] = w->up_w[33 * k + o0];
         }
     }
 }
@@ -3395,8 +3313,8 @@ void bottleneck_k3s3(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 425,   /* stage 2's output in scratch */
-        S2_W = 170,   /* stage 2's packed weights */
-        S3_W = 764,   /* stage 3's packed weights */
+        S2_W = 170,     /* stage 2's packed weights */
+        S3_W = 764,     /* stage 3's packed weights */
     };
     Dw_k3s3_S1_8c1p(in, scratch, packed);
     Pw_k3s3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3452,7 +3370,6 @@ static void Run_k3s3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s21, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3464,10 +3381,10 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3485,12 +3402,12 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3509,10 +3426,10 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3530,12 +3447,12 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3552,15 +3469,15 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3578,12 +3495,12 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3602,10 +3519,10 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3623,12 +3540,12 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3647,10 +3564,10 @@ static void Dw_s21_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3681,9 +3598,9 @@ static void Pw_s21_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3697,15 +3614,15 @@ static void Pw_s21_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -3714,7 +3631,6 @@ static void Pw_s21_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer s21, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 8; ++vy) {
         {
@@ -3725,8 +3641,8 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3745,9 +3661,9 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3767,8 +3683,8 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3788,10 +3704,10 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 8]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3810,12 +3726,12 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 8 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 8]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 8]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3835,10 +3751,10 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 8 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 8]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3854,32 +3770,29 @@ static void Up_s21_S3_8c1p(const float *restrict in, float *restrict out, const 
 void bottleneck_s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n + 80;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -3889,8 +3802,8 @@ void bottleneck_s21(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 448,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_s21_S1_8c1p(in, scratch, packed);
     Pw_s21_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -3946,7 +3859,6 @@ static void Run_s21(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer s12, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -3958,15 +3870,15 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3984,21 +3896,21 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4017,15 +3929,15 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4044,18 +3956,18 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4073,26 +3985,26 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4111,18 +4023,18 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4140,21 +4052,21 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4171,31 +4083,31 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 108 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 112 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 108]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 112]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4213,21 +4125,21 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 100 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 104 + j]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 96]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 100]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 104]; /* tap 4,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4246,18 +4158,18 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4275,26 +4187,26 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 56 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 60 + j]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 56]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 60]; /* tap 3,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4313,18 +4225,18 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 44 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 48 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 52 + j]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 44]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 48]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 52]; /* tap 3,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4343,15 +4255,15 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4369,21 +4281,21 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 100 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 100]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 96]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4402,15 +4314,15 @@ static void Dw_s12_S1_4c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 108 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 104 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 52 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 108]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 104]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 60]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 52]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4441,9 +4353,9 @@ static void Pw_s12_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4457,15 +4369,15 @@ static void Pw_s12_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                out[ob + j + 5] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                out[ob + j + 10] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4477,45 +4389,39 @@ static void Pw_s12_S2_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
         }
     }
@@ -4524,7 +4430,6 @@ static void Pw_s12_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer s12, stage 3 (transposed depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0,2 */
     {
         const int vy = 0;
@@ -4536,12 +4441,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4559,15 +4464,15 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4586,12 +4491,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4609,12 +4514,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 75]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 70]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 40]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 35]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 5]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4633,14 +4538,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4658,18 +4563,18 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4688,14 +4593,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4713,14 +4618,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib - 35 + j]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 75]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 70]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 40]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 35]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 5]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j - 30]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j - 35]; /* tap 3,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4738,16 +4643,16 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4764,21 +4669,21 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 75 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 75]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4796,16 +4701,16 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 70 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 70]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4822,16 +4727,16 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 75 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 70 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib - 70 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 75]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 70]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 40]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 35]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 5]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j - 30]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j - 35]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j - 65]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j - 70]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4850,14 +4755,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4875,18 +4780,18 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 40 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 40]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4905,14 +4810,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 30 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 30]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4930,14 +4835,14 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 40 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 35 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib - 70 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 40]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 35]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 5]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j - 30]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j - 35]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j - 65]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j - 70]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4956,12 +4861,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4979,15 +4884,15 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib - 30 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib - 65 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j - 30]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j - 65]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5006,12 +4911,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib - 5 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib - 35 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib - 40 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib - 70 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib - 75 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j - 5]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j - 35]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j - 40]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j - 70]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j - 75]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5029,12 +4934,12 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 5 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib - 30 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib - 35 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib - 65 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib - 70 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 5]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j - 30]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j - 35]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j - 65]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j - 70]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5048,45 +4953,39 @@ static void Up_s12_S3_5c1p(const float *restrict in, float *restrict out, const 
 void bottleneck_s12_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n + 104;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 104;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 124;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 124;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 130 * ct + 129;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 129;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->up_w[5 * k + o0 + j];
         }
     }
 }
@@ -5096,8 +4995,8 @@ void bottleneck_s12(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 224,   /* stage 2's output in scratch */
-        S2_W = 104,   /* stage 2's packed weights */
-        S3_W = 129,   /* stage 3's packed weights */
+        S2_W = 104,     /* stage 2's packed weights */
+        S3_W = 129,     /* stage 3's packed weights */
     };
     Dw_s12_S1_4c1p(in, scratch, packed);
     Pw_s12_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -5153,7 +5052,6 @@ static void Run_s12(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer nsq, stage 1 (depthwise 5x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2..4, cols 0..2 */
     {
         const int vy = 0;
@@ -5164,15 +5062,15 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 14 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 70 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 119 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 126 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 14]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 70]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 119]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 126]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5191,12 +5089,12 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 119 + j]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 119]; /* tap 4,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5213,21 +5111,21 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 98 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 42 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 14 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 70 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 119 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 126 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 98]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 42]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 14]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 70]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 119]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 126]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5245,16 +5143,16 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 56 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 63 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 119 + j]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 56]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 63]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 119]; /* tap 4,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5272,15 +5170,15 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 98 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 42 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 14 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 98]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 42]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 14]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5299,12 +5197,12 @@ static void Dw_nsq_S1_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 56 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 49 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 7 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 105]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 56]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 49]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5335,9 +5233,9 @@ static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5351,15 +5249,15 @@ static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
         }
         {   /* 3-channel tail */
@@ -5379,9 +5277,9 @@ static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5395,15 +5293,15 @@ static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
         }
     }
@@ -5412,7 +5310,6 @@ static void Pw_nsq_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer nsq, stage 3 (transposed depthwise 3x5): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -5423,7 +5320,7 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5440,8 +5337,8 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 7 + j]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 7]; /* tap 1,3 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5459,8 +5356,8 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5477,9 +5374,9 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 7 + j]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 7]; /* tap 1,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5497,8 +5394,8 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 7 + j]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 7]; /* tap 1,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5516,8 +5413,8 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5534,10 +5431,10 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,3 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5555,10 +5452,10 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5575,12 +5472,12 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + 21 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 7 + j]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j + 21]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 7]; /* tap 2,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5598,10 +5495,10 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 28 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + 21 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 7 + j]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 28]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j + 21]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 7]; /* tap 2,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5615,45 +5512,39 @@ static void Up_nsq_S3_7c1p(const float *restrict in, float *restrict out, const 
 void bottleneck_nsq_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 112 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 56 * g + 32 * n + 112;
-            const int o0 = 7 * g + 4 * n;
+            float *restrict d = packed + 112;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 56 * g + 24 * n + 144;
-            const int o0 = 7 * g + 3 * n + 4;
+            float *restrict d = packed + 144;
+            const int o0 = 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 112 * ct + 168;
-        const int o0 = 7 * ct;
+        float *restrict d = packed + 168;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->up_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->up_w[7 * k + o0 + j];
         }
     }
 }
@@ -5663,8 +5554,8 @@ void bottleneck_nsq(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 140,   /* stage 2's output in scratch */
-        S2_W = 112,   /* stage 2's packed weights */
-        S3_W = 168,   /* stage 3's packed weights */
+        S2_W = 112,     /* stage 2's packed weights */
+        S3_W = 168,     /* stage 3's packed weights */
     };
     Dw_nsq_S1_7c1p(in, scratch, packed);
     Pw_nsq_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -5720,7 +5611,6 @@ static void Run_nsq(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer upk1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..5: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -5731,12 +5621,12 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5755,10 +5645,10 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5775,15 +5665,15 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5801,12 +5691,12 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5824,12 +5714,12 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5848,10 +5738,10 @@ static void Dw_upk1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5882,9 +5772,9 @@ static void Pw_upk1_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5898,15 +5788,15 @@ static void Pw_upk1_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -5937,7 +5827,6 @@ static void Pw_upk1_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer upk1, stage 3 (transposed depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_upk1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -5947,7 +5836,7 @@ static void Up_upk1_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6006,33 +5895,29 @@ static void Up_upk1_S3_8c1p(const float *restrict in, float *restrict out, const
 void bottleneck_upk1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n + 80;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->up_w[o0 + j];
         }
     }
 }
@@ -6042,8 +5927,8 @@ void bottleneck_upk1(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 392,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
-        S3_W = 152,   /* stage 3's packed weights */
+        S2_W = 80,      /* stage 2's packed weights */
+        S3_W = 152,     /* stage 3's packed weights */
     };
     Dw_upk1_S1_8c1p(in, scratch, packed);
     Pw_upk1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6099,7 +5984,6 @@ static void Run_upk1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k7s4, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 1..6 */
     {
         const int vy = 0;
@@ -6111,30 +5995,30 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6146,30 +6030,30 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6187,34 +6071,34 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6226,34 +6110,34 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6272,26 +6156,26 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6303,26 +6187,26 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6340,48 +6224,48 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6393,48 +6277,48 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6451,55 +6335,55 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6511,55 +6395,55 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 300 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 315 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * in[ib + 540 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * in[ib + 555 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * in[ib + 780 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * in[ib + 795 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 300]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 315]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * in[ib + j + 540]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * in[ib + j + 555]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * in[ib + j + 780]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * in[ib + j + 795]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6577,41 +6461,41 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6623,41 +6507,41 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 225 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 240 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 255 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 285 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 465 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * in[ib + 480 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * in[ib + 495 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * in[ib + 510 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * in[ib + 525 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * in[ib + 705 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * in[ib + 720 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * in[ib + 735 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * in[ib + 750 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * in[ib + 765 + j]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 225]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 240]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 255]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 285]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 465]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * in[ib + j + 480]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * in[ib + j + 495]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * in[ib + j + 510]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * in[ib + j + 525]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * in[ib + j + 705]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * in[ib + j + 720]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * in[ib + j + 735]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * in[ib + j + 750]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * in[ib + j + 765]; /* tap 6,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6676,30 +6560,30 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6711,30 +6595,30 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6752,34 +6636,34 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6791,34 +6675,34 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 660 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 645 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 420 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 405 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib - 180 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib - 165 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 60 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 75 + j]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 660]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 645]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 420]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 405]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j - 180]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j - 165]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 60]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 75]; /* tap 3,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6837,26 +6721,26 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 45 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 45]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6868,26 +6752,26 @@ static void Dw_k7s4_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 400;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 735 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 705 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 690 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 675 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 495 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 480 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 465 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 450 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 435 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib - 255 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib - 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib - 225 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib - 210 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib - 195 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib - 15 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 15 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 30 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 45 + j]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 735]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 720]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 705]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 690]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 675]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 495]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 480]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 465]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 450]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 435]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j - 255]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j - 240]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j - 225]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j - 210]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j - 195]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j - 15]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 15]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 30]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 45]; /* tap 3,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6918,9 +6802,9 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6934,15 +6818,15 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -6962,9 +6846,9 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6978,15 +6862,15 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -6995,11 +6879,10 @@ static void Pw_k7s4_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer k7s4, stage 3 (transposed depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 7x6x31 copy of the input: unrolling every border class would take about 1712 lines of C (budget 800) */
     for (int j = 0; j < 1302; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 5; ++y) {
-        for (int j = 0; j < 124; ++j) stage[186 * y + 217 + j] = in[124 * y + j];
+        for (int j = 0; j < 124; ++j) stage[186 * y + j + 217] = in[124 * y + j];
     }
     /* rows 0..16 step 4 x cols 0..12 step 4: kernel rows 0,4,8, cols 2,6 */
     for (int vy = 0; vy < 5; ++vy) {
@@ -7010,12 +6893,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 403 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 372 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 217 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * stage[ib + 186 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[600 + j] * stage[ib + 31 + j]; /* tap 8,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[632 + j] * stage[ib + j]; /* tap 8,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 403]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 372]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 217]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 186]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 600] * stage[ib + j + 31]; /* tap 8,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 632] * stage[ib + j]; /* tap 8,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7027,12 +6910,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 403 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 372 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * stage[ib + 217 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * stage[ib + 186 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[525 + j] * stage[ib + 31 + j]; /* tap 8,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[553 + j] * stage[ib + j]; /* tap 8,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 403]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 372]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 217]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * stage[ib + j + 186]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 525] * stage[ib + j + 31]; /* tap 8,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 553] * stage[ib + j]; /* tap 8,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7049,12 +6932,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 403 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 372 + j]; /* tap 0,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 217 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * stage[ib + 186 + j]; /* tap 4,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[608 + j] * stage[ib + 31 + j]; /* tap 8,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[640 + j] * stage[ib + j]; /* tap 8,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 403]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 372]; /* tap 0,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 217]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 186]; /* tap 4,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 608] * stage[ib + j + 31]; /* tap 8,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 640] * stage[ib + j]; /* tap 8,7 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7066,12 +6949,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 403 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 372 + j]; /* tap 0,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * stage[ib + 217 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * stage[ib + 186 + j]; /* tap 4,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[532 + j] * stage[ib + 31 + j]; /* tap 8,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[560 + j] * stage[ib + j]; /* tap 8,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 403]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 372]; /* tap 0,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 217]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 186]; /* tap 4,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 532] * stage[ib + j + 31]; /* tap 8,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 560] * stage[ib + j]; /* tap 8,7 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7088,15 +6971,15 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + 434 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 403 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 372 + j]; /* tap 0,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 248 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 217 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * stage[ib + 186 + j]; /* tap 4,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[584 + j] * stage[ib + 62 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[616 + j] * stage[ib + 31 + j]; /* tap 8,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[648 + j] * stage[ib + j]; /* tap 8,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j + 434]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 403]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 372]; /* tap 0,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 248]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 217]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 186]; /* tap 4,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 584] * stage[ib + j + 62]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 616] * stage[ib + j + 31]; /* tap 8,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 648] * stage[ib + j]; /* tap 8,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7108,15 +6991,15 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + 434 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 403 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 372 + j]; /* tap 0,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * stage[ib + 248 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * stage[ib + 217 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * stage[ib + 186 + j]; /* tap 4,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[511 + j] * stage[ib + 62 + j]; /* tap 8,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[539 + j] * stage[ib + 31 + j]; /* tap 8,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[567 + j] * stage[ib + j]; /* tap 8,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j + 434]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 403]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 372]; /* tap 0,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * stage[ib + j + 248]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * stage[ib + j + 217]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 186]; /* tap 4,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 511] * stage[ib + j + 62]; /* tap 8,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 539] * stage[ib + j + 31]; /* tap 8,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 567] * stage[ib + j]; /* tap 8,8 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7133,12 +7016,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 434 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 403 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 248 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 217 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[592 + j] * stage[ib + 62 + j]; /* tap 8,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[624 + j] * stage[ib + 31 + j]; /* tap 8,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 434]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 403]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 248]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 217]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 592] * stage[ib + j + 62]; /* tap 8,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 624] * stage[ib + j + 31]; /* tap 8,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7150,12 +7033,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 434 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 403 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * stage[ib + 248 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * stage[ib + 217 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[518 + j] * stage[ib + 62 + j]; /* tap 8,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[546 + j] * stage[ib + 31 + j]; /* tap 8,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 434]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 403]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * stage[ib + j + 248]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 217]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 518] * stage[ib + j + 62]; /* tap 8,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 546] * stage[ib + j + 31]; /* tap 8,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7172,10 +7055,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 403 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 372 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * stage[ib + 217 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[416 + j] * stage[ib + 186 + j]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 403]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 372]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 217]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 416] * stage[ib + j + 186]; /* tap 5,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7187,10 +7070,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 403 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 372 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * stage[ib + 217 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[364 + j] * stage[ib + 186 + j]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 403]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 372]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 217]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 364] * stage[ib + j + 186]; /* tap 5,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7207,10 +7090,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 403 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 372 + j]; /* tap 1,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * stage[ib + 217 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[424 + j] * stage[ib + 186 + j]; /* tap 5,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 403]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 372]; /* tap 1,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 217]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 424] * stage[ib + j + 186]; /* tap 5,7 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7222,10 +7105,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 403 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 372 + j]; /* tap 1,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * stage[ib + 217 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[371 + j] * stage[ib + 186 + j]; /* tap 5,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 403]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 372]; /* tap 1,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * stage[ib + j + 217]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 371] * stage[ib + j + 186]; /* tap 5,7 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7242,12 +7125,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 434 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 372 + j]; /* tap 1,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * stage[ib + 248 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[400 + j] * stage[ib + 217 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[432 + j] * stage[ib + 186 + j]; /* tap 5,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 434]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 372]; /* tap 1,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 248]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 400] * stage[ib + j + 217]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 432] * stage[ib + j + 186]; /* tap 5,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7259,12 +7142,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 434 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 372 + j]; /* tap 1,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * stage[ib + 248 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[350 + j] * stage[ib + 217 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[378 + j] * stage[ib + 186 + j]; /* tap 5,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 434]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 372]; /* tap 1,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * stage[ib + j + 248]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 350] * stage[ib + j + 217]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 378] * stage[ib + j + 186]; /* tap 5,8 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7281,10 +7164,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 434 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 403 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * stage[ib + 248 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[408 + j] * stage[ib + 217 + j]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 434]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 403]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 248]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 408] * stage[ib + j + 217]; /* tap 5,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7296,10 +7179,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 434 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 403 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * stage[ib + 248 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[357 + j] * stage[ib + 217 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 434]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 403]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * stage[ib + j + 248]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 357] * stage[ib + j + 217]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7316,10 +7199,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 403 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 372 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[456 + j] * stage[ib + 217 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[488 + j] * stage[ib + 186 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 403]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 372]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 456] * stage[ib + j + 217]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 488] * stage[ib + j + 186]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7331,10 +7214,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 403 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 372 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[399 + j] * stage[ib + 217 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[427 + j] * stage[ib + 186 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 403]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 372]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 399] * stage[ib + j + 217]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 427] * stage[ib + j + 186]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7351,10 +7234,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 403 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 372 + j]; /* tap 2,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[464 + j] * stage[ib + 217 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[496 + j] * stage[ib + 186 + j]; /* tap 6,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 403]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 372]; /* tap 2,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 464] * stage[ib + j + 217]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 496] * stage[ib + j + 186]; /* tap 6,7 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7366,10 +7249,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 403 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * stage[ib + 372 + j]; /* tap 2,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[406 + j] * stage[ib + 217 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[434 + j] * stage[ib + 186 + j]; /* tap 6,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 403]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 372]; /* tap 2,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 406] * stage[ib + j + 217]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 434] * stage[ib + j + 186]; /* tap 6,7 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7386,12 +7269,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 403 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 372 + j]; /* tap 2,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[440 + j] * stage[ib + 248 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[472 + j] * stage[ib + 217 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[504 + j] * stage[ib + 186 + j]; /* tap 6,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 434]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 403]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 372]; /* tap 2,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 440] * stage[ib + j + 248]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 472] * stage[ib + j + 217]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 186]; /* tap 6,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7403,12 +7286,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 403 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * stage[ib + 372 + j]; /* tap 2,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[385 + j] * stage[ib + 248 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[413 + j] * stage[ib + 217 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[441 + j] * stage[ib + 186 + j]; /* tap 6,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 434]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 403]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 372]; /* tap 2,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 385] * stage[ib + j + 248]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 413] * stage[ib + j + 217]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 441] * stage[ib + j + 186]; /* tap 6,8 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7425,10 +7308,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 434 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 403 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[448 + j] * stage[ib + 248 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[480 + j] * stage[ib + 217 + j]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 434]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 403]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 248]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 480] * stage[ib + j + 217]; /* tap 6,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7440,10 +7323,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 434 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 403 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[392 + j] * stage[ib + 248 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[420 + j] * stage[ib + 217 + j]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 434]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 403]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 248]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 420] * stage[ib + j + 217]; /* tap 6,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7460,10 +7343,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 403 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 372 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[528 + j] * stage[ib + 217 + j]; /* tap 7,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[560 + j] * stage[ib + 186 + j]; /* tap 7,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 403]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 372]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 528] * stage[ib + j + 217]; /* tap 7,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 560] * stage[ib + j + 186]; /* tap 7,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7475,10 +7358,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * stage[ib + 403 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * stage[ib + 372 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[462 + j] * stage[ib + 217 + j]; /* tap 7,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[490 + j] * stage[ib + 186 + j]; /* tap 7,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 403]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 372]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 462] * stage[ib + j + 217]; /* tap 7,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 490] * stage[ib + j + 186]; /* tap 7,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7495,10 +7378,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 403 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 372 + j]; /* tap 3,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[536 + j] * stage[ib + 217 + j]; /* tap 7,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[568 + j] * stage[ib + 186 + j]; /* tap 7,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 403]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 372]; /* tap 3,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 536] * stage[ib + j + 217]; /* tap 7,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 568] * stage[ib + j + 186]; /* tap 7,7 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7510,10 +7393,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * stage[ib + 403 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * stage[ib + 372 + j]; /* tap 3,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[469 + j] * stage[ib + 217 + j]; /* tap 7,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[497 + j] * stage[ib + 186 + j]; /* tap 7,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 403]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 372]; /* tap 3,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 469] * stage[ib + j + 217]; /* tap 7,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 497] * stage[ib + j + 186]; /* tap 7,7 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7530,12 +7413,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 434 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 403 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 372 + j]; /* tap 3,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[512 + j] * stage[ib + 248 + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[544 + j] * stage[ib + 217 + j]; /* tap 7,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[576 + j] * stage[ib + 186 + j]; /* tap 7,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 434]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 403]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 372]; /* tap 3,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 512] * stage[ib + j + 248]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 544] * stage[ib + j + 217]; /* tap 7,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 576] * stage[ib + j + 186]; /* tap 7,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7547,12 +7430,12 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * stage[ib + 434 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * stage[ib + 403 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * stage[ib + 372 + j]; /* tap 3,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[448 + j] * stage[ib + 248 + j]; /* tap 7,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[476 + j] * stage[ib + 217 + j]; /* tap 7,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[504 + j] * stage[ib + 186 + j]; /* tap 7,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 434]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 403]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 372]; /* tap 3,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 248]; /* tap 7,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 476] * stage[ib + j + 217]; /* tap 7,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 186]; /* tap 7,8 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7569,10 +7452,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 434 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 403 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[520 + j] * stage[ib + 248 + j]; /* tap 7,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[552 + j] * stage[ib + 217 + j]; /* tap 7,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 434]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 403]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 520] * stage[ib + j + 248]; /* tap 7,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 552] * stage[ib + j + 217]; /* tap 7,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7584,10 +7467,10 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 1968;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * stage[ib + 434 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * stage[ib + 403 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[455 + j] * stage[ib + 248 + j]; /* tap 7,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[483 + j] * stage[ib + 217 + j]; /* tap 7,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 434]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 403]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 455] * stage[ib + j + 248]; /* tap 7,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 483] * stage[ib + j + 217]; /* tap 7,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7601,43 +7484,38 @@ static void Up_k7s4_S3_8c1p(const float *restrict in, float *restrict out, const
 void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 350 * ct + 400;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 400;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 496 * g + 64 * n + 750;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 750;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 496 * g + 48 * n + 1198;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1198;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -7646,16 +7524,15 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 574 * ct + 3214;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 3214;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->up_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->up_w[31 * k + o0 + j];
         }
     }
 }
@@ -7664,9 +7541,9 @@ void bottleneck_k7s4_pack(const sg_weights *w, float *packed)
 void bottleneck_k7s4(const float *restrict in, float *restrict out, const float *restrict packed, float *restrict scratch)
 {
     enum {
-        S2_OUT = 300,   /* stage 2's output in scratch */
-        S2_W = 750,   /* stage 2's packed weights */
-        S3_W = 1246,   /* stage 3's packed weights */
+        S2_OUT = 300,     /* stage 2's output in scratch */
+        S2_W = 750,       /* stage 2's packed weights */
+        S3_W = 1246,      /* stage 3's packed weights */
         S3_STAGE = 920,   /* stage 3's zero-padded input copy in scratch */
     };
     Dw_k7s4_S1_8c1p(in, scratch, packed);
@@ -7724,7 +7601,6 @@ static void Run_k7s4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer grp, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7736,10 +7612,10 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7757,12 +7633,12 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7781,10 +7657,10 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7802,12 +7678,12 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7824,15 +7700,15 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7850,12 +7726,12 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7874,10 +7750,10 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7895,12 +7771,12 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7919,10 +7795,10 @@ static void Dw_grp_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7954,9 +7830,9 @@ static void Pw_grp_S2_4x4(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 4; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float vi1 = in[ib + s + 16];
+                    const float vi2 = in[ib + s + 32];
+                    const float vi3 = in[ib + s + 48];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -7970,15 +7846,15 @@ static void Pw_grp_S2_4x4(const float *restrict in, float *restrict out, const f
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    out[ob + 32 + j] = v;
+                    out[ob + j + 32] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    out[ob + 64 + j] = v;
+                    out[ob + j + 64] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
             }
         }
@@ -8010,7 +7886,6 @@ static void Pw_grp_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer grp, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 2 x cols 0..8 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -8020,7 +7895,7 @@ static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8037,8 +7912,8 @@ static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8055,8 +7930,8 @@ static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8073,10 +7948,10 @@ static void Up_grp_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 160 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 160]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8094,7 +7969,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -8103,7 +7978,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
             const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -8112,7 +7987,7 @@ void bottleneck_grp_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -8122,8 +7997,8 @@ void bottleneck_grp(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S2_OUT = 400,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_grp_S1_8c1p(in, scratch, packed);
     Pw_grp_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -8180,7 +8055,6 @@ static void Run_grp(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer grpres, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -8192,15 +8066,15 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 256 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 288 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 480 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 512 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 256]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 288]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 480]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 512]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8218,21 +8092,21 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 160 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 256 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 288 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 416 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 480 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 512 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 160]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 256]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 288]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 416]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 480]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 512]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8251,15 +8125,15 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 160 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 416 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 160]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 416]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8277,21 +8151,21 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 160 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 256 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 288 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 480 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 512 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 160]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 256]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 288]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 480]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 512]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8308,31 +8182,31 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 512 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 480 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 256 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 160 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 160 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 256 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 288 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 416 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 480 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 512 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 512]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 480]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 288]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 256]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 160]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 160]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 256]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 288]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 416]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 480]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 512]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8350,21 +8224,21 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 512 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 480 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 256 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 160 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 224 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 416 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 448 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 512]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 480]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 288]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 256]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 160]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 224]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 416]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 448]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8383,15 +8257,15 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 160 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 160]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8409,21 +8283,21 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 512 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 480 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 256 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 160 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 64 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 512]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 480]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 288]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 256]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 160]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 64]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8442,15 +8316,15 @@ static void Dw_grpres_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 512 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 480 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 288 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 256 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 512]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 480]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 288]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 256]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8474,46 +8348,39 @@ static void Pw_grpres_S2_4x1(const float *restrict in, float *restrict out, cons
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 32 + s];
-                    const float vi2 = in[ib + 64 + s];
-                    const float vi3 = in[ib + 96 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 32];
+                    const float vi2 = in[ib + 64];
+                    const float vi3 = in[ib + 96];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 64 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 64] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 96 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 96] = v;
                 }
             }
         }
@@ -8523,7 +8390,6 @@ static void Pw_grpres_S2_4x1(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer grpres, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0,2 */
     {
         const int vy = 0;
@@ -8535,10 +8401,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8557,12 +8423,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 96]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8582,10 +8448,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 96]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8604,10 +8470,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 128 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 128]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8626,12 +8492,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 96]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8649,15 +8515,15 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 160 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 96]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 96]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 160]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8676,12 +8542,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 96 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 160 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 96]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 160]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8699,12 +8565,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 128 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 96 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 128 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 128]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 96]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 128]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8724,10 +8590,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 96]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8746,12 +8612,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 96 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 160 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 96]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 160]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8771,10 +8637,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 128 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 160 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 128]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 160]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8793,10 +8659,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 32 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 96 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 128 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 32]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 96]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 128]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8815,10 +8681,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 160 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 160]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8836,12 +8702,12 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 160 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 96 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 32 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 160]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 96]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 32]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8860,10 +8726,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 96 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 32 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 96]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 32]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8881,10 +8747,10 @@ static void Up_grpres_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 32]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8903,18 +8769,16 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 32; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 832;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g + 832;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -8923,7 +8787,7 @@ void bottleneck_grpres_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -8933,8 +8797,8 @@ void bottleneck_grpres(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 512,   /* stage 2's output in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
-        S3_W = 896,   /* stage 3's packed weights */
+        S2_W = 832,     /* stage 2's packed weights */
+        S3_W = 896,     /* stage 3's packed weights */
     };
     Dw_grpres_S1_8c1p(in, scratch, packed);
     Pw_grpres_S2_4x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -8992,7 +8856,6 @@ static void Run_grpres(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer topo, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         for (int vx = 0; vx < 6; ++vx) {
@@ -9002,15 +8865,15 @@ static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 224 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 240 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 448 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 464 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 480 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 224]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 240]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 448]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 464]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 480]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9028,12 +8891,12 @@ static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 224 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 240 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 448 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 464 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 224]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 240]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 448]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 464]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9051,12 +8914,12 @@ static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 224 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 240 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 224]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 240]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9075,10 +8938,10 @@ static void Dw_topo_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 224 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 240 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 224]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 240]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9147,9 +9010,9 @@ static void Pw_topo_S2_4x4(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo_S2[4 * j + s + 16 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -9158,15 +9021,15 @@ static void Pw_topo_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -9197,7 +9060,6 @@ static void Pw_topo_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer topo, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -9209,7 +9071,7 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9227,8 +9089,8 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9246,7 +9108,7 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9264,8 +9126,8 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 224 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 224]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9282,10 +9144,10 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 224 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 256 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 224]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 256]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9302,8 +9164,8 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 224 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 224]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9321,7 +9183,7 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9338,8 +9200,8 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9356,7 +9218,7 @@ static void Up_topo_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9374,17 +9236,16 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 160 * g + 20 * n + 160;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 20 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -9393,7 +9254,7 @@ void bottleneck_topo_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[32 * k + o0 + j];
         }
     }
 }
@@ -9403,8 +9264,8 @@ void bottleneck_topo(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 784,   /* stage 2's output in scratch */
-        S2_W = 160,   /* stage 2's packed weights */
-        S3_W = 320,   /* stage 3's packed weights */
+        S2_W = 160,     /* stage 2's packed weights */
+        S3_W = 320,     /* stage 3's packed weights */
     };
     Dw_topo_S1_8c1p(in, scratch, packed);
     Pw_topo_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -9462,7 +9323,6 @@ static void Run_topo(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer topo3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9474,10 +9334,10 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9495,12 +9355,12 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 288 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9519,10 +9379,10 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 288 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9540,12 +9400,12 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9562,15 +9422,15 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 288 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9588,12 +9448,12 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 288 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 312 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 288]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 312]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9612,10 +9472,10 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9633,12 +9493,12 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 24 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 24]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9657,10 +9517,10 @@ static void Dw_topo3_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 312 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 312]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9721,9 +9581,9 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -9732,15 +9592,15 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -9760,7 +9620,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_topo3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -9769,7 +9629,7 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -9778,7 +9638,6 @@ static void Pw_topo3_S2_4x4(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer topo3, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..10 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 6; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -9788,7 +9647,7 @@ static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9806,8 +9665,8 @@ static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9825,8 +9684,8 @@ static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9844,10 +9703,10 @@ static void Up_topo3_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 168 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 24 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 168]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 24]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9866,17 +9725,16 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n + 240;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -9885,7 +9743,7 @@ void bottleneck_topo3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -9895,8 +9753,8 @@ void bottleneck_topo3(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1008,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 408,   /* stage 3's packed weights */
+        S2_W = 240,      /* stage 2's packed weights */
+        S3_W = 408,      /* stage 3's packed weights */
     };
     Dw_topo3_S1_8c1p(in, scratch, packed);
     Pw_topo3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -9954,7 +9812,6 @@ static void Run_topo3(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9966,10 +9823,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 238 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 238]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9980,15 +9837,14 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10003,12 +9859,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 238 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 204]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 238]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10019,17 +9875,16 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10045,10 +9900,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 204]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10059,15 +9914,14 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10082,12 +9936,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 238 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 238]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10098,17 +9952,16 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10122,15 +9975,15 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 238 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 204]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 238]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10141,20 +9994,19 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 238 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
+                vacc[0] += vw[8] * in[ib + 238]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10169,12 +10021,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 204 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 221 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 204]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 221]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10185,17 +10037,16 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 204 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 221 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 204]; /* tap 2,0 */
+                vacc[0] += vw[7] * in[ib + 221]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10211,10 +10062,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10225,15 +10076,14 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10248,12 +10098,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 204 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 204]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10264,17 +10114,16 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 204 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 204]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[5] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10290,10 +10139,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 238 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 221 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 238]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 221]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -10304,15 +10153,14 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 238 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 221 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 238]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 221]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -10340,9 +10188,9 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -10356,15 +10204,15 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -10376,45 +10224,39 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -10445,21 +10287,18 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             const int ob = 832;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -10468,7 +10307,6 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer nobias, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -10478,7 +10316,7 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10490,13 +10328,12 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 442 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10510,8 +10347,8 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10523,14 +10360,13 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 442 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10544,8 +10380,8 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 119 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 119]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10557,14 +10393,13 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 442 * vy + 34 * vx + 237;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 119 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 119]; /* tap 0,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10578,10 +10413,10 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 136]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10593,16 +10428,15 @@ static void Up_nobias_S3_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 442 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 136 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 136]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 119]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10620,31 +10454,27 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 289 * g + 68 * n + 153;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 68 * n + 153;
+            const int o0 = 4 * n;
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 425;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 425;
+            const int o0 = 16;
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -10656,11 +10486,10 @@ void bottleneck_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 586;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 586;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->up_w[17 * k + o0 + j]; }
+            d[k] = w->up_w[17 * k + o0];
         }
     }
 }
@@ -10670,8 +10499,8 @@ void bottleneck_nobias(const float *restrict in, float *restrict out, const floa
 {
     enum {
         S2_OUT = 833,   /* stage 2's output in scratch */
-        S2_W = 153,   /* stage 2's packed weights */
-        S3_W = 442,   /* stage 3's packed weights */
+        S2_W = 153,     /* stage 2's packed weights */
+        S3_W = 442,     /* stage 3's packed weights */
     };
     Dw_nobias_S1_8c1p(in, scratch, packed);
     Pw_nobias_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -10727,7 +10556,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -10738,12 +10566,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10755,18 +10583,17 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10782,10 +10609,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10797,16 +10624,15 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10820,15 +10646,15 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10840,21 +10666,20 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10869,12 +10694,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10886,18 +10711,17 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10912,12 +10736,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10929,18 +10753,17 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10956,10 +10779,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10971,16 +10794,15 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11008,9 +10830,9 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -11026,17 +10848,17 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -11045,7 +10867,6 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer acts, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -11056,7 +10877,7 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11074,8 +10895,8 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11093,7 +10914,7 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11112,8 +10933,8 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11131,10 +10952,10 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 16 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 16]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11152,8 +10973,8 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -11168,31 +10989,28 @@ static void Up_acts_S3_8c1p(const float *restrict in, float *restrict out, const
 void bottleneck_acts_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 160 * g + 40 * n + 90;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 40 * n + 90;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -11201,7 +11019,7 @@ void bottleneck_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[16 * k + o0 + j];
         }
     }
 }
@@ -11211,8 +11029,8 @@ void bottleneck_acts(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 90,   /* stage 2's packed weights */
-        S3_W = 250,   /* stage 3's packed weights */
+        S2_W = 90,      /* stage 2's packed weights */
+        S3_W = 250,     /* stage 3's packed weights */
     };
     Dw_acts_S1_8c1p(in, scratch, packed);
     Pw_acts_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -11268,7 +11086,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer acts2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = 0;
@@ -11280,18 +11097,18 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 960 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 1024 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 1408 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 1472 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 960]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1024]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 1408]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 1472]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11310,26 +11127,26 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 768 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 832 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 960 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 1024 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 1216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 1280 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 1408 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 1472 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 768]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 832]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 960]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1024]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1216]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 1280]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 1408]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 1472]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11349,18 +11166,18 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 768 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 832 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 1216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 1280 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 768]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 832]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1216]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 1280]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11379,21 +11196,21 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 320 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 960 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 1024 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 1408 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 1472 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 320]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 960]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1024]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 1408]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 1472]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11411,31 +11228,31 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 576 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 320 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 768 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 832 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 960 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 1024 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 1216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 1280 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 1408 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 1472 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 320]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 768]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 832]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 960]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 1024]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1216]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 1280]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 1408]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 1472]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11454,21 +11271,21 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 576 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 768 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 832 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 896 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 1216 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 1280 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 1344 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 768]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 832]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 896]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 1216]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 1280]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 1344]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11488,15 +11305,15 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 320 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 320]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11515,21 +11332,21 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 576 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 320 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 512 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 576 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 320]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 512]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 576]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11549,15 +11366,15 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 576 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 448 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 320 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 384 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 576]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 448]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 320]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 384]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -11589,9 +11406,9 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -11607,17 +11424,17 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 65 + j] = v;
+                out[ob + j + 65] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 130 + j] = v;
+                out[ob + j + 130] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 195 + j] = v;
+                out[ob + j + 195] = v;
             }
         }
         {   /* 1-channel tail */
@@ -11629,49 +11446,43 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 3.000000000e+00f ? 3.000000000e+00f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -11680,7 +11491,6 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer acts2, stage 3 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 0,2 */
     {
         const int vy = 0;
@@ -11692,8 +11502,8 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 65]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11704,13 +11514,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11725,9 +11534,9 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 65 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 65]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 65]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11738,14 +11547,13 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11761,8 +11569,8 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 65 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 65]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11773,13 +11581,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11794,8 +11601,8 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11806,13 +11613,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 129;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11827,10 +11633,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 260 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 65]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 195]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 260]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11841,15 +11647,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11863,12 +11668,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 65 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 195 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 325 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 65]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 65]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 195]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 260]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 325]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11879,17 +11684,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 65 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib - 195 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 65]; /* tap 1,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                vacc[0] += vw[16] * in[ib - 195]; /* tap 3,0 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11904,10 +11708,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 65 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 260 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 325 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 65]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 260]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 325]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11918,15 +11722,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 64;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 65 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib - 260 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib - 325 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib - 65]; /* tap 1,4 */
+                vacc[0] += vw[18] * in[ib - 260]; /* tap 3,2 */
+                vacc[0] += vw[20] * in[ib - 325]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11940,10 +11743,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 195 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 260 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 195]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 260]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11954,15 +11757,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 129;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 65 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib - 195 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib - 260 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 65]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
+                vacc[0] += vw[17] * in[ib - 195]; /* tap 3,1 */
+                vacc[0] += vw[19] * in[ib - 260]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -11978,10 +11780,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 325]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -11992,15 +11794,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12015,12 +11816,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 325]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 195]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12031,17 +11832,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12057,10 +11857,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 195]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12071,15 +11871,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12094,10 +11893,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 325]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 260]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 65]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12108,15 +11907,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12131,12 +11929,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 325]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 195]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12147,17 +11945,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12171,15 +11968,15 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 325 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 325 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 325]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 195]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 195]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 325]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12190,20 +11987,19 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 325 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 325]; /* tap 0,0 */
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12218,12 +12014,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 195 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 325 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 260]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 195]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 325]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12234,17 +12030,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 260 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 195 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 260]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 195]; /* tap 0,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12258,12 +12053,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 325 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 260 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 260 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 325]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 260]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 65]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 195]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 260]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12274,17 +12069,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 325 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 260 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 325]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 260]; /* tap 0,3 */
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12300,10 +12094,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 195]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12314,15 +12108,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12337,12 +12130,12 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 65 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 195 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 325 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 65]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 195]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 325]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12353,17 +12146,16 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 65 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib - 195 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib + 65]; /* tap 2,0 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[21] * in[ib - 195]; /* tap 4,0 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12379,10 +12171,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 65 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 325 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 65]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 260]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 325]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12393,15 +12185,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 519;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 65 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib - 260 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib - 325 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[15] * in[ib - 65]; /* tap 2,4 */
+                vacc[0] += vw[23] * in[ib - 260]; /* tap 4,2 */
+                vacc[0] += vw[25] * in[ib - 325]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12416,10 +12207,10 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 65 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 260 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 65]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 195]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 260]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12430,15 +12221,14 @@ static void Up_acts2_S3_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 910 * vy + 130 * vx + 584;
                 const float *restrict vw = w + 1664;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 65 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib - 195 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib - 260 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib + 65]; /* tap 2,1 */
+                vacc[0] += vw[14] * in[ib]; /* tap 2,3 */
+                vacc[0] += vw[22] * in[ib - 195]; /* tap 4,1 */
+                vacc[0] += vw[24] * in[ib - 260]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -12453,29 +12243,26 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4225 * g + 260 * n + 1664;
-            const int o0 = 65 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 1664;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 5824;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 5824;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -12484,16 +12271,15 @@ void bottleneck_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 7553;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 7553;
+        const int o0 = 64;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[65 * k + o0 + j]; }
+            d[k + 1] = w->up_w[65 * k + o0];
         }
     }
 }
@@ -12503,8 +12289,8 @@ void bottleneck_acts2(const float *restrict in, float *restrict out, const float
 {
     enum {
         S2_OUT = 1024,   /* stage 2's output in scratch */
-        S2_W = 1664,   /* stage 2's packed weights */
-        S3_W = 5889,   /* stage 3's packed weights */
+        S2_W = 1664,     /* stage 2's packed weights */
+        S3_W = 5889,     /* stage 3's packed weights */
     };
     Dw_acts2_S1_8c1p(in, scratch, packed);
     Pw_acts2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -12560,7 +12346,6 @@ static void Run_acts2(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -12572,7 +12357,7 @@ static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12613,7 +12398,6 @@ static void Pw_px_S2_1x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer px, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_px_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -12625,7 +12409,7 @@ static void Up_px_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -12640,32 +12424,29 @@ static void Up_px_S3_8c1p(const float *restrict in, float *restrict out, const f
 void bottleneck_px_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n + 80;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 152;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 152;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[8 * k + o0 + j];
         }
     }
 }
@@ -12675,7 +12456,7 @@ void bottleneck_px(const float *restrict in, float *restrict out, const float *r
 {
     enum {
         S2_OUT = 8,   /* stage 2's output in scratch */
-        S2_W = 80,   /* stage 2's packed weights */
+        S2_W = 80,    /* stage 2's packed weights */
         S3_W = 152,   /* stage 3's packed weights */
     };
     Dw_px_S1_8c1p(in, scratch, packed);
@@ -12732,7 +12513,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer strip, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_strip_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2 */
     {
         const int vy = 0;
@@ -12744,8 +12524,8 @@ static void Dw_strip_S1_4c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 4 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 4]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12786,7 +12566,6 @@ static void Pw_strip_S2_1x3(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer strip, stage 3 (transposed depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Up_strip_S3_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -12798,7 +12577,7 @@ static void Up_strip_S3_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12817,7 +12596,7 @@ static void Up_strip_S3_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12831,33 +12610,29 @@ static void Up_strip_S3_3c1p(const float *restrict in, float *restrict out, cons
 void bottleneck_strip_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 15 * g + 15 * n + 104;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 104;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 119;
-        const int o0 = 3 * ct;
+        float *restrict d = packed + 119;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->up_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->up_w[3 * k + o0 + j];
         }
     }
 }
@@ -12925,7 +12700,6 @@ static void Run_strip(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer dflt, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -12937,10 +12711,10 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12958,12 +12732,12 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -12982,10 +12756,10 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13003,12 +12777,12 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13025,15 +12799,15 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13051,12 +12825,12 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13075,10 +12849,10 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13096,12 +12870,12 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 5 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 5]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13120,10 +12894,10 @@ static void Dw_dflt_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13154,9 +12928,9 @@ static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -13170,15 +12944,15 @@ static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                out[ob + j + 5] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                out[ob + j + 10] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
         }
         {   /* 1-channel tail */
@@ -13190,45 +12964,39 @@ static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
         }
     }
@@ -13259,21 +13027,18 @@ static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const 
             const int ob = 244;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -13282,7 +13047,6 @@ static void Pw_dflt_S2_4x4(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer dflt, stage 3 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -13294,10 +13058,10 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13315,12 +13079,12 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13339,10 +13103,10 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13360,12 +13124,12 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13382,15 +13146,15 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 40 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 40]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13408,12 +13172,12 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 35 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 35]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13432,10 +13196,10 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13453,12 +13217,12 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 30 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 30]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13477,10 +13241,10 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 5 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 35 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 40 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 5]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 35]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 40]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -13494,45 +13258,39 @@ static void Up_dflt_S3_5c1p(const float *restrict in, float *restrict out, const
 void bottleneck_dflt_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 24 * n + 50;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 50;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 6 * n + 74;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 74;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 5; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
+                d[s + 1] = w->pw_w[5 * o0 + s];
             }
         }
     }
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct + 80;
-        const int o0 = 5 * ct;
+        float *restrict d = packed + 80;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->up_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->up_w[5 * k + o0 + j];
         }
     }
 }
@@ -13542,8 +13300,8 @@ void bottleneck_dflt(const float *restrict in, float *restrict out, const float 
 {
     enum {
         S2_OUT = 245,   /* stage 2's output in scratch */
-        S2_W = 50,   /* stage 2's packed weights */
-        S3_W = 80,   /* stage 3's packed weights */
+        S2_W = 50,      /* stage 2's packed weights */
+        S3_W = 80,      /* stage 3's packed weights */
     };
     Dw_dflt_S1_5c1p(in, scratch, packed);
     Pw_dflt_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer k1, stage 1 (depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0..16: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
         for (int vx = 0; vx < 17; ++vx) {
@@ -38,7 +37,7 @@ static void Dw_k1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 16 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -49,12 +48,11 @@ static void Dw_k1_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 561 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -69,18 +67,15 @@ void dw_kernels_k1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -121,7 +116,6 @@ static void Run_k1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k2, stage 1 (depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..5: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 6; ++vx) {
@@ -131,10 +125,10 @@ static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 35 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 40 + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 35]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 40]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -152,8 +146,8 @@ static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 35 + j]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 35]; /* tap 1,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -171,8 +165,8 @@ static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 5 + j]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 5]; /* tap 0,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -191,7 +185,7 @@ static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -205,12 +199,11 @@ static void Dw_k2_5c1p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 25 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -251,7 +244,6 @@ static void Run_k2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -263,10 +255,10 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -277,15 +269,14 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -300,12 +291,12 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -316,17 +307,16 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -342,10 +332,10 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -356,15 +346,14 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -379,12 +368,12 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -395,17 +384,16 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -419,15 +407,15 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -438,20 +426,19 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -466,12 +453,12 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -482,17 +469,16 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -508,10 +494,10 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -522,15 +508,14 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -545,12 +530,12 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -561,17 +546,16 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -587,10 +571,10 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -601,15 +585,14 @@ static void Dw_k3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 255 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -624,16 +607,15 @@ void dw_kernels_k3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -674,7 +656,6 @@ static void Run_k3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k4, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -686,15 +667,15 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -712,18 +693,18 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -742,15 +723,15 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -769,12 +750,12 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -792,18 +773,18 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -820,22 +801,22 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -853,18 +834,18 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -882,14 +863,14 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -908,15 +889,15 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -934,18 +915,18 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -964,15 +945,15 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -991,12 +972,12 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1015,12 +996,12 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1038,14 +1019,14 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1064,12 +1045,12 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1088,10 +1069,10 @@ static void Dw_k4_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1109,7 +1090,7 @@ void dw_kernels_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1150,11 +1131,10 @@ static void Run_k4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k5, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k5_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 18x17x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2754; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 117; ++j) stage[153 * y + 324 + j] = in[117 * y + j];
+        for (int j = 0; j < 117; ++j) stage[153 * y + j + 324] = in[117 * y + j];
     }
     /* rows 0..13 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
@@ -1165,31 +1145,31 @@ static void Dw_k5_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 153 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 162 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 171 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 180 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 189 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 306 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 315 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 324 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 333 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 342 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 459 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 468 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 477 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 486 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 495 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 612 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 621 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 630 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 639 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 648 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 27]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 153]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 162]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 171]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 180]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 189]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 306]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 315]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 324]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 333]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 342]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 459]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 468]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 477]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 486]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 495]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 612]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 621]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 630]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 639]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 648]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1200,36 +1180,35 @@ static void Dw_k5_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 153 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 162 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 171 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 180 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 189 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 306 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 315 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 324 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 333 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 342 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 459 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 468 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 477 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 486 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 495 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 612 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 621 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 630 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 639 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 648 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 27]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 153]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 162]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 171]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 180]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 189]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 306]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 315]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 324]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 333]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 342]; /* tap 2,4 */
+                vacc[0] += vw[16] * stage[ib + 459]; /* tap 3,0 */
+                vacc[0] += vw[17] * stage[ib + 468]; /* tap 3,1 */
+                vacc[0] += vw[18] * stage[ib + 477]; /* tap 3,2 */
+                vacc[0] += vw[19] * stage[ib + 486]; /* tap 3,3 */
+                vacc[0] += vw[20] * stage[ib + 495]; /* tap 3,4 */
+                vacc[0] += vw[21] * stage[ib + 612]; /* tap 4,0 */
+                vacc[0] += vw[22] * stage[ib + 621]; /* tap 4,1 */
+                vacc[0] += vw[23] * stage[ib + 630]; /* tap 4,2 */
+                vacc[0] += vw[24] * stage[ib + 639]; /* tap 4,3 */
+                vacc[0] += vw[25] * stage[ib + 648]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1240,21 +1219,19 @@ static void Dw_k5_8c1p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -1297,11 +1274,10 @@ static void Run_k5(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k6, stage 1 (depthwise 6x6): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_k6_7c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 14x13x7 copy of the input: unrolling every border class would take about 1161 lines of C (budget 800) */
     for (int j = 0; j < 1274; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[91 * y + 196 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[91 * y + j + 196] = in[56 * y + j];
     }
     /* rows 0..8 x cols 0..7: kernel rows 0..5, cols 0..5 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -1312,42 +1288,42 @@ static void Dw_k6_7c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 7 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 14 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 28 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 35 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 91 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 105 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 112 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 119 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 126 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 182 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 189 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 196 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 203 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 210 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 217 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 273 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 280 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 287 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 294 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 301 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 308 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 364 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * stage[ib + 371 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * stage[ib + 378 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * stage[ib + 385 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * stage[ib + 392 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * stage[ib + 399 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * stage[ib + 455 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * stage[ib + 462 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * stage[ib + 469 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * stage[ib + 476 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * stage[ib + 483 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * stage[ib + 490 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 7]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 14]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 28]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 35]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 91]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 98]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 105]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 112]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 119]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 126]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 182]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 189]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 196]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 203]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 210]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 217]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 273]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 280]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 287]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 294]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 301]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 308]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 364]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 371]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 378]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 385]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 392]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 399]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 455]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 462]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 469]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 476]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 483]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 490]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1361,12 +1337,11 @@ static void Dw_k6_7c1p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k6_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 259 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -1409,11 +1384,10 @@ static void Run_k6(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k7, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 22x23x31 copy of the input: unrolling every border class would take about 3914 lines of C (budget 800) */
     for (int j = 0; j < 15686; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 16; ++y) {
-        for (int j = 0; j < 527; ++j) stage[713 * y + 2232 + j] = in[527 * y + j];
+        for (int j = 0; j < 527; ++j) stage[713 * y + j + 2232] = in[527 * y + j];
     }
     /* rows 0..15 x cols 0..16: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 16; ++vy) {
@@ -1424,55 +1398,55 @@ static void Dw_k7_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 155 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 186 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 713 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 744 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 775 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 806 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 837 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 868 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 899 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 1426 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 1457 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 1488 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 1519 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 1550 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 1581 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 1612 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 2139 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 2170 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 2201 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 2232 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 2263 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 2294 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 2325 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 2852 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 2883 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 2914 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 2945 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 2976 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 3007 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 3038 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 3565 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 3596 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 3627 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 3658 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 3689 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 3720 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 3751 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * stage[ib + 4278 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * stage[ib + 4309 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * stage[ib + 4340 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * stage[ib + 4371 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * stage[ib + 4402 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * stage[ib + 4433 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * stage[ib + 4464 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 155]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 186]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 713]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 744]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 775]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 806]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 837]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 868]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 899]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 1426]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 1457]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 1488]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 1519]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 1550]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 1581]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1612]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 2139]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 2170]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 2201]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 2232]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 2263]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 2294]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 2325]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 2852]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 2883]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 2914]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 2945]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 2976]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 3007]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 3038]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 3565]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 3596]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 3627]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 3658]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 3689]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 3720]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 3751]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 4278]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 4309]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 4340]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 4371]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 4402]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 4433]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 4464]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1484,55 +1458,55 @@ static void Dw_k7_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 1200;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 155 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 186 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 713 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 744 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 775 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 806 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 837 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 868 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 899 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 1426 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 1457 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 1488 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 1519 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 1550 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 1581 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 1612 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 2139 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 2170 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 2201 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 2232 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * stage[ib + 2263 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * stage[ib + 2294 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * stage[ib + 2325 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * stage[ib + 2852 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * stage[ib + 2883 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * stage[ib + 2914 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * stage[ib + 2945 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * stage[ib + 2976 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * stage[ib + 3007 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * stage[ib + 3038 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * stage[ib + 3565 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * stage[ib + 3596 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * stage[ib + 3627 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * stage[ib + 3658 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * stage[ib + 3689 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * stage[ib + 3720 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * stage[ib + 3751 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * stage[ib + 4278 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * stage[ib + 4309 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * stage[ib + 4340 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * stage[ib + 4371 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * stage[ib + 4402 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * stage[ib + 4433 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * stage[ib + 4464 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 155]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 186]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 713]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 744]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 775]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 806]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 837]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 868]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 899]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 1426]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 1457]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 1488]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 1519]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 1550]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 1581]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 1612]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 2139]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 2170]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 2201]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 2232]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 2263]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 2294]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 2325]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 2852]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 2883]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 2914]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 2945]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 2976]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 3007]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 3038]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 3565]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * stage[ib + j + 3596]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * stage[ib + j + 3627]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 3658]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 3689]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * stage[ib + j + 3720]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 3751]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * stage[ib + j + 4278]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 4309]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 4340]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * stage[ib + j + 4371]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * stage[ib + j + 4402]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 4433]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * stage[ib + j + 4464]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1550,16 +1524,15 @@ void dw_kernels_k7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 350 * ct + 1200;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 1200;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -1602,11 +1575,10 @@ static void Run_k7(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k9, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k9_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x8 copy of the input: unrolling every border class would take about 4693 lines of C (budget 800) */
     for (int j = 0; j < 4416; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 15; ++y) {
-        for (int j = 0; j < 128; ++j) stage[192 * y + 800 + j] = in[128 * y + j];
+        for (int j = 0; j < 128; ++j) stage[192 * y + j + 800] = in[128 * y + j];
     }
     /* rows 0..14 x cols 0..15: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
@@ -1617,87 +1589,87 @@ static void Dw_k9_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 24 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 40 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 48 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 56 + j]; /* tap 0,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 64 + j]; /* tap 0,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 200 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 216 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 224 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 232 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 240 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 248 + j]; /* tap 1,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 256 + j]; /* tap 1,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 384 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 392 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 400 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 408 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 416 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 424 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 432 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 440 + j]; /* tap 2,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 448 + j]; /* tap 2,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 576 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 584 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 592 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 600 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 608 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 616 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 624 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 632 + j]; /* tap 3,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 640 + j]; /* tap 3,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 768 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 776 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 784 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 792 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 800 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 808 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * stage[ib + 816 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * stage[ib + 824 + j]; /* tap 4,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * stage[ib + 832 + j]; /* tap 4,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * stage[ib + 960 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * stage[ib + 968 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * stage[ib + 976 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * stage[ib + 984 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[400 + j] * stage[ib + 992 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[408 + j] * stage[ib + 1000 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[416 + j] * stage[ib + 1008 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[424 + j] * stage[ib + 1016 + j]; /* tap 5,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[432 + j] * stage[ib + 1024 + j]; /* tap 5,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[440 + j] * stage[ib + 1152 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[448 + j] * stage[ib + 1160 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[456 + j] * stage[ib + 1168 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[464 + j] * stage[ib + 1176 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[472 + j] * stage[ib + 1184 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[480 + j] * stage[ib + 1192 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[488 + j] * stage[ib + 1200 + j]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[496 + j] * stage[ib + 1208 + j]; /* tap 6,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[504 + j] * stage[ib + 1216 + j]; /* tap 6,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[512 + j] * stage[ib + 1344 + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[520 + j] * stage[ib + 1352 + j]; /* tap 7,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[528 + j] * stage[ib + 1360 + j]; /* tap 7,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[536 + j] * stage[ib + 1368 + j]; /* tap 7,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[544 + j] * stage[ib + 1376 + j]; /* tap 7,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[552 + j] * stage[ib + 1384 + j]; /* tap 7,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[560 + j] * stage[ib + 1392 + j]; /* tap 7,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[568 + j] * stage[ib + 1400 + j]; /* tap 7,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[576 + j] * stage[ib + 1408 + j]; /* tap 7,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[584 + j] * stage[ib + 1536 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[592 + j] * stage[ib + 1544 + j]; /* tap 8,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[600 + j] * stage[ib + 1552 + j]; /* tap 8,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[608 + j] * stage[ib + 1560 + j]; /* tap 8,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[616 + j] * stage[ib + 1568 + j]; /* tap 8,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[624 + j] * stage[ib + 1576 + j]; /* tap 8,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[632 + j] * stage[ib + 1584 + j]; /* tap 8,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[640 + j] * stage[ib + 1592 + j]; /* tap 8,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[648 + j] * stage[ib + 1600 + j]; /* tap 8,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 8]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 16]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 24]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 40]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 48]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 56]; /* tap 0,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 64]; /* tap 0,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 200]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 216]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 224]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 232]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 240]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 248]; /* tap 1,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 256]; /* tap 1,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 384]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 392]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 400]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 408]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 416]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 424]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 432]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 440]; /* tap 2,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 448]; /* tap 2,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 576]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 584]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 592]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 600]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 608]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 616]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 624]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 632]; /* tap 3,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 640]; /* tap 3,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 768]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 776]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 784]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 792]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 800]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 808]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 816]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 824]; /* tap 4,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 832]; /* tap 4,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 960]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 968]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 976]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 984]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 400] * stage[ib + j + 992]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 408] * stage[ib + j + 1000]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 416] * stage[ib + j + 1008]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 424] * stage[ib + j + 1016]; /* tap 5,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 432] * stage[ib + j + 1024]; /* tap 5,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 440] * stage[ib + j + 1152]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 1160]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 456] * stage[ib + j + 1168]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 464] * stage[ib + j + 1176]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 472] * stage[ib + j + 1184]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 480] * stage[ib + j + 1192]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 488] * stage[ib + j + 1200]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 496] * stage[ib + j + 1208]; /* tap 6,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 1216]; /* tap 6,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 512] * stage[ib + j + 1344]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 520] * stage[ib + j + 1352]; /* tap 7,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 528] * stage[ib + j + 1360]; /* tap 7,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 536] * stage[ib + j + 1368]; /* tap 7,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 544] * stage[ib + j + 1376]; /* tap 7,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 552] * stage[ib + j + 1384]; /* tap 7,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 560] * stage[ib + j + 1392]; /* tap 7,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 568] * stage[ib + j + 1400]; /* tap 7,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 576] * stage[ib + j + 1408]; /* tap 7,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 584] * stage[ib + j + 1536]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 592] * stage[ib + j + 1544]; /* tap 8,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 600] * stage[ib + j + 1552]; /* tap 8,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 608] * stage[ib + j + 1560]; /* tap 8,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 616] * stage[ib + j + 1568]; /* tap 8,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 624] * stage[ib + j + 1576]; /* tap 8,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 632] * stage[ib + j + 1584]; /* tap 8,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 640] * stage[ib + j + 1592]; /* tap 8,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 648] * stage[ib + j + 1600]; /* tap 8,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1711,12 +1683,11 @@ static void Dw_k9_8c1p(const float *restrict in, float *restrict out, const floa
 void dw_kernels_k9_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 656 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -1759,11 +1730,10 @@ static void Run_k9(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k11, stage 1 (depthwise 11x11): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 23x24x15 copy of the input: unrolling every border class would take about 19466 lines of C (budget 800) */
     for (int j = 0; j < 8280; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 210; ++j) stage[360 * y + 1875 + j] = in[210 * y + j];
+        for (int j = 0; j < 210; ++j) stage[360 * y + j + 1875] = in[210 * y + j];
     }
     /* rows 0..12 x cols 0..13: kernel rows 0..10, cols 0..10 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -1774,127 +1744,127 @@ static void Dw_k11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 60 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 75 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 90 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 105 + j]; /* tap 0,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 120 + j]; /* tap 0,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 135 + j]; /* tap 0,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 150 + j]; /* tap 0,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 360 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 375 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 390 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 405 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 420 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 435 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 450 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 465 + j]; /* tap 1,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 480 + j]; /* tap 1,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 495 + j]; /* tap 1,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 510 + j]; /* tap 1,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 720 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 735 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 750 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 765 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 780 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 795 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 810 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 825 + j]; /* tap 2,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 840 + j]; /* tap 2,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 855 + j]; /* tap 2,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 870 + j]; /* tap 2,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 1080 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 1095 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 1110 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 1125 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 1140 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 1155 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 1170 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 1185 + j]; /* tap 3,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 1200 + j]; /* tap 3,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * stage[ib + 1215 + j]; /* tap 3,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * stage[ib + 1230 + j]; /* tap 3,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * stage[ib + 1440 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * stage[ib + 1455 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * stage[ib + 1470 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * stage[ib + 1485 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * stage[ib + 1500 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[400 + j] * stage[ib + 1515 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[408 + j] * stage[ib + 1530 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[416 + j] * stage[ib + 1545 + j]; /* tap 4,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[424 + j] * stage[ib + 1560 + j]; /* tap 4,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[432 + j] * stage[ib + 1575 + j]; /* tap 4,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[440 + j] * stage[ib + 1590 + j]; /* tap 4,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[448 + j] * stage[ib + 1800 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[456 + j] * stage[ib + 1815 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[464 + j] * stage[ib + 1830 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[472 + j] * stage[ib + 1845 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[480 + j] * stage[ib + 1860 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[488 + j] * stage[ib + 1875 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[496 + j] * stage[ib + 1890 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[504 + j] * stage[ib + 1905 + j]; /* tap 5,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[512 + j] * stage[ib + 1920 + j]; /* tap 5,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[520 + j] * stage[ib + 1935 + j]; /* tap 5,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[528 + j] * stage[ib + 1950 + j]; /* tap 5,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[536 + j] * stage[ib + 2160 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[544 + j] * stage[ib + 2175 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[552 + j] * stage[ib + 2190 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[560 + j] * stage[ib + 2205 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[568 + j] * stage[ib + 2220 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[576 + j] * stage[ib + 2235 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[584 + j] * stage[ib + 2250 + j]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[592 + j] * stage[ib + 2265 + j]; /* tap 6,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[600 + j] * stage[ib + 2280 + j]; /* tap 6,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[608 + j] * stage[ib + 2295 + j]; /* tap 6,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[616 + j] * stage[ib + 2310 + j]; /* tap 6,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[624 + j] * stage[ib + 2520 + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[632 + j] * stage[ib + 2535 + j]; /* tap 7,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[640 + j] * stage[ib + 2550 + j]; /* tap 7,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[648 + j] * stage[ib + 2565 + j]; /* tap 7,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[656 + j] * stage[ib + 2580 + j]; /* tap 7,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[664 + j] * stage[ib + 2595 + j]; /* tap 7,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[672 + j] * stage[ib + 2610 + j]; /* tap 7,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[680 + j] * stage[ib + 2625 + j]; /* tap 7,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[688 + j] * stage[ib + 2640 + j]; /* tap 7,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[696 + j] * stage[ib + 2655 + j]; /* tap 7,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[704 + j] * stage[ib + 2670 + j]; /* tap 7,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[712 + j] * stage[ib + 2880 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[720 + j] * stage[ib + 2895 + j]; /* tap 8,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[728 + j] * stage[ib + 2910 + j]; /* tap 8,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[736 + j] * stage[ib + 2925 + j]; /* tap 8,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[744 + j] * stage[ib + 2940 + j]; /* tap 8,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[752 + j] * stage[ib + 2955 + j]; /* tap 8,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[760 + j] * stage[ib + 2970 + j]; /* tap 8,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[768 + j] * stage[ib + 2985 + j]; /* tap 8,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[776 + j] * stage[ib + 3000 + j]; /* tap 8,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[784 + j] * stage[ib + 3015 + j]; /* tap 8,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[792 + j] * stage[ib + 3030 + j]; /* tap 8,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[800 + j] * stage[ib + 3240 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[808 + j] * stage[ib + 3255 + j]; /* tap 9,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[816 + j] * stage[ib + 3270 + j]; /* tap 9,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[824 + j] * stage[ib + 3285 + j]; /* tap 9,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[832 + j] * stage[ib + 3300 + j]; /* tap 9,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[840 + j] * stage[ib + 3315 + j]; /* tap 9,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[848 + j] * stage[ib + 3330 + j]; /* tap 9,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[856 + j] * stage[ib + 3345 + j]; /* tap 9,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[864 + j] * stage[ib + 3360 + j]; /* tap 9,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[872 + j] * stage[ib + 3375 + j]; /* tap 9,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[880 + j] * stage[ib + 3390 + j]; /* tap 9,10 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[888 + j] * stage[ib + 3600 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[896 + j] * stage[ib + 3615 + j]; /* tap 10,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[904 + j] * stage[ib + 3630 + j]; /* tap 10,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[912 + j] * stage[ib + 3645 + j]; /* tap 10,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[920 + j] * stage[ib + 3660 + j]; /* tap 10,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[928 + j] * stage[ib + 3675 + j]; /* tap 10,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[936 + j] * stage[ib + 3690 + j]; /* tap 10,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[944 + j] * stage[ib + 3705 + j]; /* tap 10,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[952 + j] * stage[ib + 3720 + j]; /* tap 10,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[960 + j] * stage[ib + 3735 + j]; /* tap 10,9 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[968 + j] * stage[ib + 3750 + j]; /* tap 10,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 60]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 75]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 90]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 105]; /* tap 0,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 120]; /* tap 0,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 135]; /* tap 0,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 150]; /* tap 0,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 360]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 375]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 390]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 405]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 420]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 435]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 450]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 465]; /* tap 1,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 480]; /* tap 1,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 495]; /* tap 1,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 510]; /* tap 1,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 720]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 735]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 750]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 765]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 780]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 795]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 810]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 825]; /* tap 2,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 840]; /* tap 2,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 855]; /* tap 2,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 870]; /* tap 2,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 1080]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 1095]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 1110]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 1125]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 1140]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 1155]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 1170]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 1185]; /* tap 3,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 1200]; /* tap 3,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 1215]; /* tap 3,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 1230]; /* tap 3,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 1440]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 1455]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 1470]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 1485]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 1500]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 400] * stage[ib + j + 1515]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 408] * stage[ib + j + 1530]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 416] * stage[ib + j + 1545]; /* tap 4,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 424] * stage[ib + j + 1560]; /* tap 4,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 432] * stage[ib + j + 1575]; /* tap 4,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 440] * stage[ib + j + 1590]; /* tap 4,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 1800]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 456] * stage[ib + j + 1815]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 464] * stage[ib + j + 1830]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 472] * stage[ib + j + 1845]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 480] * stage[ib + j + 1860]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 488] * stage[ib + j + 1875]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 496] * stage[ib + j + 1890]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 1905]; /* tap 5,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 512] * stage[ib + j + 1920]; /* tap 5,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 520] * stage[ib + j + 1935]; /* tap 5,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 528] * stage[ib + j + 1950]; /* tap 5,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 536] * stage[ib + j + 2160]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 544] * stage[ib + j + 2175]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 552] * stage[ib + j + 2190]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 560] * stage[ib + j + 2205]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 568] * stage[ib + j + 2220]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 576] * stage[ib + j + 2235]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 584] * stage[ib + j + 2250]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 592] * stage[ib + j + 2265]; /* tap 6,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 600] * stage[ib + j + 2280]; /* tap 6,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 608] * stage[ib + j + 2295]; /* tap 6,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 616] * stage[ib + j + 2310]; /* tap 6,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 624] * stage[ib + j + 2520]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 632] * stage[ib + j + 2535]; /* tap 7,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 640] * stage[ib + j + 2550]; /* tap 7,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 648] * stage[ib + j + 2565]; /* tap 7,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 656] * stage[ib + j + 2580]; /* tap 7,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 664] * stage[ib + j + 2595]; /* tap 7,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 672] * stage[ib + j + 2610]; /* tap 7,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 680] * stage[ib + j + 2625]; /* tap 7,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 688] * stage[ib + j + 2640]; /* tap 7,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 696] * stage[ib + j + 2655]; /* tap 7,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 704] * stage[ib + j + 2670]; /* tap 7,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 712] * stage[ib + j + 2880]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 720] * stage[ib + j + 2895]; /* tap 8,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 728] * stage[ib + j + 2910]; /* tap 8,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 736] * stage[ib + j + 2925]; /* tap 8,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 744] * stage[ib + j + 2940]; /* tap 8,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 752] * stage[ib + j + 2955]; /* tap 8,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 760] * stage[ib + j + 2970]; /* tap 8,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 768] * stage[ib + j + 2985]; /* tap 8,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 776] * stage[ib + j + 3000]; /* tap 8,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 784] * stage[ib + j + 3015]; /* tap 8,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 792] * stage[ib + j + 3030]; /* tap 8,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 800] * stage[ib + j + 3240]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 808] * stage[ib + j + 3255]; /* tap 9,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 816] * stage[ib + j + 3270]; /* tap 9,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 824] * stage[ib + j + 3285]; /* tap 9,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 832] * stage[ib + j + 3300]; /* tap 9,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 840] * stage[ib + j + 3315]; /* tap 9,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 848] * stage[ib + j + 3330]; /* tap 9,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 856] * stage[ib + j + 3345]; /* tap 9,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 864] * stage[ib + j + 3360]; /* tap 9,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 872] * stage[ib + j + 3375]; /* tap 9,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 880] * stage[ib + j + 3390]; /* tap 9,10 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 888] * stage[ib + j + 3600]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 896] * stage[ib + j + 3615]; /* tap 10,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 904] * stage[ib + j + 3630]; /* tap 10,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 912] * stage[ib + j + 3645]; /* tap 10,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 920] * stage[ib + j + 3660]; /* tap 10,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 928] * stage[ib + j + 3675]; /* tap 10,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 936] * stage[ib + j + 3690]; /* tap 10,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 944] * stage[ib + j + 3705]; /* tap 10,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 952] * stage[ib + j + 3720]; /* tap 10,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 960] * stage[ib + j + 3735]; /* tap 10,9 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 968] * stage[ib + j + 3750]; /* tap 10,10 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1906,127 +1876,127 @@ static void Dw_k11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 976;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 60 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 75 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 90 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 105 + j]; /* tap 0,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 120 + j]; /* tap 0,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 135 + j]; /* tap 0,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 150 + j]; /* tap 0,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 360 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 375 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 390 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 405 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 420 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 435 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 450 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 465 + j]; /* tap 1,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 480 + j]; /* tap 1,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 495 + j]; /* tap 1,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 510 + j]; /* tap 1,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 720 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 735 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 750 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * stage[ib + 765 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * stage[ib + 780 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * stage[ib + 795 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * stage[ib + 810 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * stage[ib + 825 + j]; /* tap 2,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * stage[ib + 840 + j]; /* tap 2,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * stage[ib + 855 + j]; /* tap 2,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * stage[ib + 870 + j]; /* tap 2,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * stage[ib + 1080 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * stage[ib + 1095 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * stage[ib + 1110 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * stage[ib + 1125 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * stage[ib + 1140 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * stage[ib + 1155 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * stage[ib + 1170 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * stage[ib + 1185 + j]; /* tap 3,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * stage[ib + 1200 + j]; /* tap 3,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * stage[ib + 1215 + j]; /* tap 3,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * stage[ib + 1230 + j]; /* tap 3,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * stage[ib + 1440 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * stage[ib + 1455 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * stage[ib + 1470 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * stage[ib + 1485 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * stage[ib + 1500 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[350 + j] * stage[ib + 1515 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[357 + j] * stage[ib + 1530 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[364 + j] * stage[ib + 1545 + j]; /* tap 4,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[371 + j] * stage[ib + 1560 + j]; /* tap 4,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[378 + j] * stage[ib + 1575 + j]; /* tap 4,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[385 + j] * stage[ib + 1590 + j]; /* tap 4,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[392 + j] * stage[ib + 1800 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[399 + j] * stage[ib + 1815 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[406 + j] * stage[ib + 1830 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[413 + j] * stage[ib + 1845 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[420 + j] * stage[ib + 1860 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[427 + j] * stage[ib + 1875 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[434 + j] * stage[ib + 1890 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[441 + j] * stage[ib + 1905 + j]; /* tap 5,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[448 + j] * stage[ib + 1920 + j]; /* tap 5,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[455 + j] * stage[ib + 1935 + j]; /* tap 5,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[462 + j] * stage[ib + 1950 + j]; /* tap 5,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[469 + j] * stage[ib + 2160 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[476 + j] * stage[ib + 2175 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[483 + j] * stage[ib + 2190 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[490 + j] * stage[ib + 2205 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[497 + j] * stage[ib + 2220 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[504 + j] * stage[ib + 2235 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[511 + j] * stage[ib + 2250 + j]; /* tap 6,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[518 + j] * stage[ib + 2265 + j]; /* tap 6,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[525 + j] * stage[ib + 2280 + j]; /* tap 6,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[532 + j] * stage[ib + 2295 + j]; /* tap 6,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[539 + j] * stage[ib + 2310 + j]; /* tap 6,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[546 + j] * stage[ib + 2520 + j]; /* tap 7,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[553 + j] * stage[ib + 2535 + j]; /* tap 7,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[560 + j] * stage[ib + 2550 + j]; /* tap 7,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[567 + j] * stage[ib + 2565 + j]; /* tap 7,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[574 + j] * stage[ib + 2580 + j]; /* tap 7,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[581 + j] * stage[ib + 2595 + j]; /* tap 7,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[588 + j] * stage[ib + 2610 + j]; /* tap 7,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[595 + j] * stage[ib + 2625 + j]; /* tap 7,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[602 + j] * stage[ib + 2640 + j]; /* tap 7,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[609 + j] * stage[ib + 2655 + j]; /* tap 7,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[616 + j] * stage[ib + 2670 + j]; /* tap 7,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[623 + j] * stage[ib + 2880 + j]; /* tap 8,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[630 + j] * stage[ib + 2895 + j]; /* tap 8,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[637 + j] * stage[ib + 2910 + j]; /* tap 8,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[644 + j] * stage[ib + 2925 + j]; /* tap 8,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[651 + j] * stage[ib + 2940 + j]; /* tap 8,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[658 + j] * stage[ib + 2955 + j]; /* tap 8,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[665 + j] * stage[ib + 2970 + j]; /* tap 8,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[672 + j] * stage[ib + 2985 + j]; /* tap 8,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[679 + j] * stage[ib + 3000 + j]; /* tap 8,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[686 + j] * stage[ib + 3015 + j]; /* tap 8,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[693 + j] * stage[ib + 3030 + j]; /* tap 8,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[700 + j] * stage[ib + 3240 + j]; /* tap 9,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[707 + j] * stage[ib + 3255 + j]; /* tap 9,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[714 + j] * stage[ib + 3270 + j]; /* tap 9,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[721 + j] * stage[ib + 3285 + j]; /* tap 9,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[728 + j] * stage[ib + 3300 + j]; /* tap 9,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[735 + j] * stage[ib + 3315 + j]; /* tap 9,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[742 + j] * stage[ib + 3330 + j]; /* tap 9,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[749 + j] * stage[ib + 3345 + j]; /* tap 9,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[756 + j] * stage[ib + 3360 + j]; /* tap 9,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[763 + j] * stage[ib + 3375 + j]; /* tap 9,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[770 + j] * stage[ib + 3390 + j]; /* tap 9,10 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[777 + j] * stage[ib + 3600 + j]; /* tap 10,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[784 + j] * stage[ib + 3615 + j]; /* tap 10,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[791 + j] * stage[ib + 3630 + j]; /* tap 10,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[798 + j] * stage[ib + 3645 + j]; /* tap 10,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[805 + j] * stage[ib + 3660 + j]; /* tap 10,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[812 + j] * stage[ib + 3675 + j]; /* tap 10,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[819 + j] * stage[ib + 3690 + j]; /* tap 10,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[826 + j] * stage[ib + 3705 + j]; /* tap 10,7 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[833 + j] * stage[ib + 3720 + j]; /* tap 10,8 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[840 + j] * stage[ib + 3735 + j]; /* tap 10,9 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[847 + j] * stage[ib + 3750 + j]; /* tap 10,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 60]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 75]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 90]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 105]; /* tap 0,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 120]; /* tap 0,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 135]; /* tap 0,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 150]; /* tap 0,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 360]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 375]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 390]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 405]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 420]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 435]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 450]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 465]; /* tap 1,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 480]; /* tap 1,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 495]; /* tap 1,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 510]; /* tap 1,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 720]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 735]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 750]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 765]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 780]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 795]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 810]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 825]; /* tap 2,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 840]; /* tap 2,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 855]; /* tap 2,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 870]; /* tap 2,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 1080]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 1095]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 1110]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * stage[ib + j + 1125]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * stage[ib + j + 1140]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 1155]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 1170]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * stage[ib + j + 1185]; /* tap 3,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 1200]; /* tap 3,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * stage[ib + j + 1215]; /* tap 3,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 1230]; /* tap 3,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 1440]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * stage[ib + j + 1455]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * stage[ib + j + 1470]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 1485]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * stage[ib + j + 1500]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 350] * stage[ib + j + 1515]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 357] * stage[ib + j + 1530]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 364] * stage[ib + j + 1545]; /* tap 4,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 371] * stage[ib + j + 1560]; /* tap 4,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 378] * stage[ib + j + 1575]; /* tap 4,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 385] * stage[ib + j + 1590]; /* tap 4,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 1800]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 399] * stage[ib + j + 1815]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 406] * stage[ib + j + 1830]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 413] * stage[ib + j + 1845]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 420] * stage[ib + j + 1860]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 427] * stage[ib + j + 1875]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 434] * stage[ib + j + 1890]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 441] * stage[ib + j + 1905]; /* tap 5,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 1920]; /* tap 5,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 455] * stage[ib + j + 1935]; /* tap 5,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 462] * stage[ib + j + 1950]; /* tap 5,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 469] * stage[ib + j + 2160]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 476] * stage[ib + j + 2175]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 483] * stage[ib + j + 2190]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 490] * stage[ib + j + 2205]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 497] * stage[ib + j + 2220]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 2235]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 511] * stage[ib + j + 2250]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 518] * stage[ib + j + 2265]; /* tap 6,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 525] * stage[ib + j + 2280]; /* tap 6,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 532] * stage[ib + j + 2295]; /* tap 6,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 539] * stage[ib + j + 2310]; /* tap 6,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 546] * stage[ib + j + 2520]; /* tap 7,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 553] * stage[ib + j + 2535]; /* tap 7,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 560] * stage[ib + j + 2550]; /* tap 7,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 567] * stage[ib + j + 2565]; /* tap 7,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 574] * stage[ib + j + 2580]; /* tap 7,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 581] * stage[ib + j + 2595]; /* tap 7,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 588] * stage[ib + j + 2610]; /* tap 7,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 595] * stage[ib + j + 2625]; /* tap 7,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 602] * stage[ib + j + 2640]; /* tap 7,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 609] * stage[ib + j + 2655]; /* tap 7,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 616] * stage[ib + j + 2670]; /* tap 7,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 623] * stage[ib + j + 2880]; /* tap 8,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 630] * stage[ib + j + 2895]; /* tap 8,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 637] * stage[ib + j + 2910]; /* tap 8,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 644] * stage[ib + j + 2925]; /* tap 8,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 651] * stage[ib + j + 2940]; /* tap 8,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 658] * stage[ib + j + 2955]; /* tap 8,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 665] * stage[ib + j + 2970]; /* tap 8,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 672] * stage[ib + j + 2985]; /* tap 8,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 679] * stage[ib + j + 3000]; /* tap 8,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 686] * stage[ib + j + 3015]; /* tap 8,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 693] * stage[ib + j + 3030]; /* tap 8,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 700] * stage[ib + j + 3240]; /* tap 9,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 707] * stage[ib + j + 3255]; /* tap 9,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 714] * stage[ib + j + 3270]; /* tap 9,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 721] * stage[ib + j + 3285]; /* tap 9,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 728] * stage[ib + j + 3300]; /* tap 9,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 735] * stage[ib + j + 3315]; /* tap 9,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 742] * stage[ib + j + 3330]; /* tap 9,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 749] * stage[ib + j + 3345]; /* tap 9,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 756] * stage[ib + j + 3360]; /* tap 9,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 763] * stage[ib + j + 3375]; /* tap 9,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 770] * stage[ib + j + 3390]; /* tap 9,10 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 777] * stage[ib + j + 3600]; /* tap 10,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 784] * stage[ib + j + 3615]; /* tap 10,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 791] * stage[ib + j + 3630]; /* tap 10,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 798] * stage[ib + j + 3645]; /* tap 10,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 805] * stage[ib + j + 3660]; /* tap 10,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 812] * stage[ib + j + 3675]; /* tap 10,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 819] * stage[ib + j + 3690]; /* tap 10,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 826] * stage[ib + j + 3705]; /* tap 10,7 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 833] * stage[ib + j + 3720]; /* tap 10,8 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 840] * stage[ib + j + 3735]; /* tap 10,9 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 847] * stage[ib + j + 3750]; /* tap 10,10 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2040,21 +2010,19 @@ static void Dw_k11_8c1p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k11_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 976 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 854 * ct + 976;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 976;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -2097,11 +2065,10 @@ static void Run_k11(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer k15, stage 1 (depthwise 15x15): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_k15_4c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 31x30x4 copy of the input: unrolling every border class would take about 31261 lines of C (budget 800) */
     for (int j = 0; j < 3720; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 64; ++j) stage[120 * y + 868 + j] = in[64 * y + j];
+        for (int j = 0; j < 64; ++j) stage[120 * y + j + 868] = in[64 * y + j];
     }
     /* rows 0..16 x cols 0..15: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 17; ++vy) {
@@ -2112,231 +2079,231 @@ static void Dw_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * stage[ib + 4 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * stage[ib + 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * stage[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * stage[ib + 16 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * stage[ib + 20 + j]; /* tap 0,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * stage[ib + 24 + j]; /* tap 0,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * stage[ib + 28 + j]; /* tap 0,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * stage[ib + 32 + j]; /* tap 0,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * stage[ib + 36 + j]; /* tap 0,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * stage[ib + 40 + j]; /* tap 0,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * stage[ib + 44 + j]; /* tap 0,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * stage[ib + 48 + j]; /* tap 0,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * stage[ib + 52 + j]; /* tap 0,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * stage[ib + 56 + j]; /* tap 0,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * stage[ib + 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * stage[ib + 124 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * stage[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * stage[ib + 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * stage[ib + 136 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * stage[ib + 140 + j]; /* tap 1,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * stage[ib + 144 + j]; /* tap 1,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * stage[ib + 148 + j]; /* tap 1,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * stage[ib + 152 + j]; /* tap 1,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * stage[ib + 156 + j]; /* tap 1,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[104 + j] * stage[ib + 160 + j]; /* tap 1,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[108 + j] * stage[ib + 164 + j]; /* tap 1,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[112 + j] * stage[ib + 168 + j]; /* tap 1,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[116 + j] * stage[ib + 172 + j]; /* tap 1,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[120 + j] * stage[ib + 176 + j]; /* tap 1,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[124 + j] * stage[ib + 240 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[128 + j] * stage[ib + 244 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[132 + j] * stage[ib + 248 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[136 + j] * stage[ib + 252 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[140 + j] * stage[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[144 + j] * stage[ib + 260 + j]; /* tap 2,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[148 + j] * stage[ib + 264 + j]; /* tap 2,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[152 + j] * stage[ib + 268 + j]; /* tap 2,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[156 + j] * stage[ib + 272 + j]; /* tap 2,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[160 + j] * stage[ib + 276 + j]; /* tap 2,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[164 + j] * stage[ib + 280 + j]; /* tap 2,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[168 + j] * stage[ib + 284 + j]; /* tap 2,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[172 + j] * stage[ib + 288 + j]; /* tap 2,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[176 + j] * stage[ib + 292 + j]; /* tap 2,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[180 + j] * stage[ib + 296 + j]; /* tap 2,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[184 + j] * stage[ib + 360 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[188 + j] * stage[ib + 364 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[192 + j] * stage[ib + 368 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[196 + j] * stage[ib + 372 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[200 + j] * stage[ib + 376 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[204 + j] * stage[ib + 380 + j]; /* tap 3,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[208 + j] * stage[ib + 384 + j]; /* tap 3,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[212 + j] * stage[ib + 388 + j]; /* tap 3,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[216 + j] * stage[ib + 392 + j]; /* tap 3,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[220 + j] * stage[ib + 396 + j]; /* tap 3,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[224 + j] * stage[ib + 400 + j]; /* tap 3,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[228 + j] * stage[ib + 404 + j]; /* tap 3,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[232 + j] * stage[ib + 408 + j]; /* tap 3,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[236 + j] * stage[ib + 412 + j]; /* tap 3,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[240 + j] * stage[ib + 416 + j]; /* tap 3,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[244 + j] * stage[ib + 480 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[248 + j] * stage[ib + 484 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[252 + j] * stage[ib + 488 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[256 + j] * stage[ib + 492 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[260 + j] * stage[ib + 496 + j]; /* tap 4,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[264 + j] * stage[ib + 500 + j]; /* tap 4,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[268 + j] * stage[ib + 504 + j]; /* tap 4,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[272 + j] * stage[ib + 508 + j]; /* tap 4,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[276 + j] * stage[ib + 512 + j]; /* tap 4,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[280 + j] * stage[ib + 516 + j]; /* tap 4,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[284 + j] * stage[ib + 520 + j]; /* tap 4,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[288 + j] * stage[ib + 524 + j]; /* tap 4,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[292 + j] * stage[ib + 528 + j]; /* tap 4,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[296 + j] * stage[ib + 532 + j]; /* tap 4,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[300 + j] * stage[ib + 536 + j]; /* tap 4,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[304 + j] * stage[ib + 600 + j]; /* tap 5,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[308 + j] * stage[ib + 604 + j]; /* tap 5,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[312 + j] * stage[ib + 608 + j]; /* tap 5,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[316 + j] * stage[ib + 612 + j]; /* tap 5,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[320 + j] * stage[ib + 616 + j]; /* tap 5,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[324 + j] * stage[ib + 620 + j]; /* tap 5,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[328 + j] * stage[ib + 624 + j]; /* tap 5,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[332 + j] * stage[ib + 628 + j]; /* tap 5,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[336 + j] * stage[ib + 632 + j]; /* tap 5,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[340 + j] * stage[ib + 636 + j]; /* tap 5,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[344 + j] * stage[ib + 640 + j]; /* tap 5,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[348 + j] * stage[ib + 644 + j]; /* tap 5,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[352 + j] * stage[ib + 648 + j]; /* tap 5,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[356 + j] * stage[ib + 652 + j]; /* tap 5,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[360 + j] * stage[ib + 656 + j]; /* tap 5,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[364 + j] * stage[ib + 720 + j]; /* tap 6,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[368 + j] * stage[ib + 724 + j]; /* tap 6,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[372 + j] * stage[ib + 728 + j]; /* tap 6,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[376 + j] * stage[ib + 732 + j]; /* tap 6,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[380 + j] * stage[ib + 736 + j]; /* tap 6,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[384 + j] * stage[ib + 740 + j]; /* tap 6,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[388 + j] * stage[ib + 744 + j]; /* tap 6,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * stage[ib + 748 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[396 + j] * stage[ib + 752 + j]; /* tap 6,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[400 + j] * stage[ib + 756 + j]; /* tap 6,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[404 + j] * stage[ib + 760 + j]; /* tap 6,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[408 + j] * stage[ib + 764 + j]; /* tap 6,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[412 + j] * stage[ib + 768 + j]; /* tap 6,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[416 + j] * stage[ib + 772 + j]; /* tap 6,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[420 + j] * stage[ib + 776 + j]; /* tap 6,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[424 + j] * stage[ib + 840 + j]; /* tap 7,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[428 + j] * stage[ib + 844 + j]; /* tap 7,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[432 + j] * stage[ib + 848 + j]; /* tap 7,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[436 + j] * stage[ib + 852 + j]; /* tap 7,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[440 + j] * stage[ib + 856 + j]; /* tap 7,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[444 + j] * stage[ib + 860 + j]; /* tap 7,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * stage[ib + 864 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * stage[ib + 868 + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * stage[ib + 872 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[460 + j] * stage[ib + 876 + j]; /* tap 7,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[464 + j] * stage[ib + 880 + j]; /* tap 7,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[468 + j] * stage[ib + 884 + j]; /* tap 7,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[472 + j] * stage[ib + 888 + j]; /* tap 7,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[476 + j] * stage[ib + 892 + j]; /* tap 7,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[480 + j] * stage[ib + 896 + j]; /* tap 7,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[484 + j] * stage[ib + 960 + j]; /* tap 8,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[488 + j] * stage[ib + 964 + j]; /* tap 8,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[492 + j] * stage[ib + 968 + j]; /* tap 8,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[496 + j] * stage[ib + 972 + j]; /* tap 8,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[500 + j] * stage[ib + 976 + j]; /* tap 8,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[504 + j] * stage[ib + 980 + j]; /* tap 8,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[508 + j] * stage[ib + 984 + j]; /* tap 8,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * stage[ib + 988 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[516 + j] * stage[ib + 992 + j]; /* tap 8,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[520 + j] * stage[ib + 996 + j]; /* tap 8,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[524 + j] * stage[ib + 1000 + j]; /* tap 8,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[528 + j] * stage[ib + 1004 + j]; /* tap 8,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[532 + j] * stage[ib + 1008 + j]; /* tap 8,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[536 + j] * stage[ib + 1012 + j]; /* tap 8,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[540 + j] * stage[ib + 1016 + j]; /* tap 8,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[544 + j] * stage[ib + 1080 + j]; /* tap 9,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[548 + j] * stage[ib + 1084 + j]; /* tap 9,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[552 + j] * stage[ib + 1088 + j]; /* tap 9,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[556 + j] * stage[ib + 1092 + j]; /* tap 9,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[560 + j] * stage[ib + 1096 + j]; /* tap 9,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[564 + j] * stage[ib + 1100 + j]; /* tap 9,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[568 + j] * stage[ib + 1104 + j]; /* tap 9,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[572 + j] * stage[ib + 1108 + j]; /* tap 9,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[576 + j] * stage[ib + 1112 + j]; /* tap 9,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[580 + j] * stage[ib + 1116 + j]; /* tap 9,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[584 + j] * stage[ib + 1120 + j]; /* tap 9,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[588 + j] * stage[ib + 1124 + j]; /* tap 9,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[592 + j] * stage[ib + 1128 + j]; /* tap 9,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[596 + j] * stage[ib + 1132 + j]; /* tap 9,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[600 + j] * stage[ib + 1136 + j]; /* tap 9,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[604 + j] * stage[ib + 1200 + j]; /* tap 10,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[608 + j] * stage[ib + 1204 + j]; /* tap 10,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[612 + j] * stage[ib + 1208 + j]; /* tap 10,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[616 + j] * stage[ib + 1212 + j]; /* tap 10,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[620 + j] * stage[ib + 1216 + j]; /* tap 10,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[624 + j] * stage[ib + 1220 + j]; /* tap 10,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[628 + j] * stage[ib + 1224 + j]; /* tap 10,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[632 + j] * stage[ib + 1228 + j]; /* tap 10,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[636 + j] * stage[ib + 1232 + j]; /* tap 10,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[640 + j] * stage[ib + 1236 + j]; /* tap 10,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[644 + j] * stage[ib + 1240 + j]; /* tap 10,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[648 + j] * stage[ib + 1244 + j]; /* tap 10,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[652 + j] * stage[ib + 1248 + j]; /* tap 10,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[656 + j] * stage[ib + 1252 + j]; /* tap 10,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[660 + j] * stage[ib + 1256 + j]; /* tap 10,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[664 + j] * stage[ib + 1320 + j]; /* tap 11,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[668 + j] * stage[ib + 1324 + j]; /* tap 11,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[672 + j] * stage[ib + 1328 + j]; /* tap 11,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[676 + j] * stage[ib + 1332 + j]; /* tap 11,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[680 + j] * stage[ib + 1336 + j]; /* tap 11,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[684 + j] * stage[ib + 1340 + j]; /* tap 11,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[688 + j] * stage[ib + 1344 + j]; /* tap 11,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[692 + j] * stage[ib + 1348 + j]; /* tap 11,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[696 + j] * stage[ib + 1352 + j]; /* tap 11,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[700 + j] * stage[ib + 1356 + j]; /* tap 11,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[704 + j] * stage[ib + 1360 + j]; /* tap 11,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[708 + j] * stage[ib + 1364 + j]; /* tap 11,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[712 + j] * stage[ib + 1368 + j]; /* tap 11,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[716 + j] * stage[ib + 1372 + j]; /* tap 11,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[720 + j] * stage[ib + 1376 + j]; /* tap 11,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[724 + j] * stage[ib + 1440 + j]; /* tap 12,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[728 + j] * stage[ib + 1444 + j]; /* tap 12,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[732 + j] * stage[ib + 1448 + j]; /* tap 12,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[736 + j] * stage[ib + 1452 + j]; /* tap 12,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[740 + j] * stage[ib + 1456 + j]; /* tap 12,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[744 + j] * stage[ib + 1460 + j]; /* tap 12,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[748 + j] * stage[ib + 1464 + j]; /* tap 12,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[752 + j] * stage[ib + 1468 + j]; /* tap 12,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[756 + j] * stage[ib + 1472 + j]; /* tap 12,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[760 + j] * stage[ib + 1476 + j]; /* tap 12,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[764 + j] * stage[ib + 1480 + j]; /* tap 12,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[768 + j] * stage[ib + 1484 + j]; /* tap 12,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[772 + j] * stage[ib + 1488 + j]; /* tap 12,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[776 + j] * stage[ib + 1492 + j]; /* tap 12,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[780 + j] * stage[ib + 1496 + j]; /* tap 12,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[784 + j] * stage[ib + 1560 + j]; /* tap 13,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[788 + j] * stage[ib + 1564 + j]; /* tap 13,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[792 + j] * stage[ib + 1568 + j]; /* tap 13,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[796 + j] * stage[ib + 1572 + j]; /* tap 13,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[800 + j] * stage[ib + 1576 + j]; /* tap 13,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[804 + j] * stage[ib + 1580 + j]; /* tap 13,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[808 + j] * stage[ib + 1584 + j]; /* tap 13,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[812 + j] * stage[ib + 1588 + j]; /* tap 13,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[816 + j] * stage[ib + 1592 + j]; /* tap 13,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[820 + j] * stage[ib + 1596 + j]; /* tap 13,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[824 + j] * stage[ib + 1600 + j]; /* tap 13,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[828 + j] * stage[ib + 1604 + j]; /* tap 13,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[832 + j] * stage[ib + 1608 + j]; /* tap 13,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[836 + j] * stage[ib + 1612 + j]; /* tap 13,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[840 + j] * stage[ib + 1616 + j]; /* tap 13,14 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[844 + j] * stage[ib + 1680 + j]; /* tap 14,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[848 + j] * stage[ib + 1684 + j]; /* tap 14,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[852 + j] * stage[ib + 1688 + j]; /* tap 14,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[856 + j] * stage[ib + 1692 + j]; /* tap 14,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[860 + j] * stage[ib + 1696 + j]; /* tap 14,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[864 + j] * stage[ib + 1700 + j]; /* tap 14,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[868 + j] * stage[ib + 1704 + j]; /* tap 14,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[872 + j] * stage[ib + 1708 + j]; /* tap 14,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[876 + j] * stage[ib + 1712 + j]; /* tap 14,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[880 + j] * stage[ib + 1716 + j]; /* tap 14,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[884 + j] * stage[ib + 1720 + j]; /* tap 14,10 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[888 + j] * stage[ib + 1724 + j]; /* tap 14,11 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[892 + j] * stage[ib + 1728 + j]; /* tap 14,12 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[896 + j] * stage[ib + 1732 + j]; /* tap 14,13 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[900 + j] * stage[ib + 1736 + j]; /* tap 14,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * stage[ib + j + 4]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * stage[ib + j + 8]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * stage[ib + j + 16]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 20]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 24]; /* tap 0,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 28]; /* tap 0,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * stage[ib + j + 32]; /* tap 0,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * stage[ib + j + 40]; /* tap 0,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 44]; /* tap 0,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * stage[ib + j + 48]; /* tap 0,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 52]; /* tap 0,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * stage[ib + j + 56]; /* tap 0,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 120]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * stage[ib + j + 124]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * stage[ib + j + 132]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 136]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 140]; /* tap 1,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 144]; /* tap 1,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * stage[ib + j + 148]; /* tap 1,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 152]; /* tap 1,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * stage[ib + j + 156]; /* tap 1,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 160]; /* tap 1,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 108] * stage[ib + j + 164]; /* tap 1,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 168]; /* tap 1,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 116] * stage[ib + j + 172]; /* tap 1,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 176]; /* tap 1,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 124] * stage[ib + j + 240]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 244]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 132] * stage[ib + j + 248]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 252]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 260]; /* tap 2,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 148] * stage[ib + j + 264]; /* tap 2,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 268]; /* tap 2,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 156] * stage[ib + j + 272]; /* tap 2,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 276]; /* tap 2,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 164] * stage[ib + j + 280]; /* tap 2,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 284]; /* tap 2,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 172] * stage[ib + j + 288]; /* tap 2,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 292]; /* tap 2,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 180] * stage[ib + j + 296]; /* tap 2,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 360]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 188] * stage[ib + j + 364]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 368]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 372]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 376]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 204] * stage[ib + j + 380]; /* tap 3,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 384]; /* tap 3,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 212] * stage[ib + j + 388]; /* tap 3,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 392]; /* tap 3,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 220] * stage[ib + j + 396]; /* tap 3,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 400]; /* tap 3,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 228] * stage[ib + j + 404]; /* tap 3,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 408]; /* tap 3,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 236] * stage[ib + j + 412]; /* tap 3,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 416]; /* tap 3,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 244] * stage[ib + j + 480]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 484]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 488]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 492]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 260] * stage[ib + j + 496]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 500]; /* tap 4,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 268] * stage[ib + j + 504]; /* tap 4,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 508]; /* tap 4,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 276] * stage[ib + j + 512]; /* tap 4,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 516]; /* tap 4,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 284] * stage[ib + j + 520]; /* tap 4,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 524]; /* tap 4,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 292] * stage[ib + j + 528]; /* tap 4,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 532]; /* tap 4,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 300] * stage[ib + j + 536]; /* tap 4,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 600]; /* tap 5,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 604]; /* tap 5,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 608]; /* tap 5,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 316] * stage[ib + j + 612]; /* tap 5,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 616]; /* tap 5,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 324] * stage[ib + j + 620]; /* tap 5,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 624]; /* tap 5,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 332] * stage[ib + j + 628]; /* tap 5,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 632]; /* tap 5,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 340] * stage[ib + j + 636]; /* tap 5,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 640]; /* tap 5,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 348] * stage[ib + j + 644]; /* tap 5,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 648]; /* tap 5,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 356] * stage[ib + j + 652]; /* tap 5,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 656]; /* tap 5,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 364] * stage[ib + j + 720]; /* tap 6,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 724]; /* tap 6,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 372] * stage[ib + j + 728]; /* tap 6,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 732]; /* tap 6,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 380] * stage[ib + j + 736]; /* tap 6,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 740]; /* tap 6,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 388] * stage[ib + j + 744]; /* tap 6,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 748]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 396] * stage[ib + j + 752]; /* tap 6,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 400] * stage[ib + j + 756]; /* tap 6,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 404] * stage[ib + j + 760]; /* tap 6,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 408] * stage[ib + j + 764]; /* tap 6,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 412] * stage[ib + j + 768]; /* tap 6,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 416] * stage[ib + j + 772]; /* tap 6,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 420] * stage[ib + j + 776]; /* tap 6,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 424] * stage[ib + j + 840]; /* tap 7,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 428] * stage[ib + j + 844]; /* tap 7,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 432] * stage[ib + j + 848]; /* tap 7,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 436] * stage[ib + j + 852]; /* tap 7,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 440] * stage[ib + j + 856]; /* tap 7,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * stage[ib + j + 860]; /* tap 7,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * stage[ib + j + 864]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * stage[ib + j + 868]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * stage[ib + j + 872]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 460] * stage[ib + j + 876]; /* tap 7,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 464] * stage[ib + j + 880]; /* tap 7,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 468] * stage[ib + j + 884]; /* tap 7,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 472] * stage[ib + j + 888]; /* tap 7,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 476] * stage[ib + j + 892]; /* tap 7,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 480] * stage[ib + j + 896]; /* tap 7,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 484] * stage[ib + j + 960]; /* tap 8,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 488] * stage[ib + j + 964]; /* tap 8,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 492] * stage[ib + j + 968]; /* tap 8,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 496] * stage[ib + j + 972]; /* tap 8,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 500] * stage[ib + j + 976]; /* tap 8,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 504] * stage[ib + j + 980]; /* tap 8,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 508] * stage[ib + j + 984]; /* tap 8,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * stage[ib + j + 988]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 516] * stage[ib + j + 992]; /* tap 8,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 520] * stage[ib + j + 996]; /* tap 8,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 524] * stage[ib + j + 1000]; /* tap 8,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 528] * stage[ib + j + 1004]; /* tap 8,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 532] * stage[ib + j + 1008]; /* tap 8,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 536] * stage[ib + j + 1012]; /* tap 8,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 540] * stage[ib + j + 1016]; /* tap 8,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 544] * stage[ib + j + 1080]; /* tap 9,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 548] * stage[ib + j + 1084]; /* tap 9,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 552] * stage[ib + j + 1088]; /* tap 9,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 556] * stage[ib + j + 1092]; /* tap 9,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 560] * stage[ib + j + 1096]; /* tap 9,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 564] * stage[ib + j + 1100]; /* tap 9,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 568] * stage[ib + j + 1104]; /* tap 9,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 572] * stage[ib + j + 1108]; /* tap 9,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 576] * stage[ib + j + 1112]; /* tap 9,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 580] * stage[ib + j + 1116]; /* tap 9,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 584] * stage[ib + j + 1120]; /* tap 9,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 588] * stage[ib + j + 1124]; /* tap 9,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 592] * stage[ib + j + 1128]; /* tap 9,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 596] * stage[ib + j + 1132]; /* tap 9,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 600] * stage[ib + j + 1136]; /* tap 9,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 604] * stage[ib + j + 1200]; /* tap 10,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 608] * stage[ib + j + 1204]; /* tap 10,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 612] * stage[ib + j + 1208]; /* tap 10,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 616] * stage[ib + j + 1212]; /* tap 10,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 620] * stage[ib + j + 1216]; /* tap 10,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 624] * stage[ib + j + 1220]; /* tap 10,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 628] * stage[ib + j + 1224]; /* tap 10,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 632] * stage[ib + j + 1228]; /* tap 10,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 636] * stage[ib + j + 1232]; /* tap 10,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 640] * stage[ib + j + 1236]; /* tap 10,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 644] * stage[ib + j + 1240]; /* tap 10,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 648] * stage[ib + j + 1244]; /* tap 10,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 652] * stage[ib + j + 1248]; /* tap 10,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 656] * stage[ib + j + 1252]; /* tap 10,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 660] * stage[ib + j + 1256]; /* tap 10,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 664] * stage[ib + j + 1320]; /* tap 11,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 668] * stage[ib + j + 1324]; /* tap 11,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 672] * stage[ib + j + 1328]; /* tap 11,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 676] * stage[ib + j + 1332]; /* tap 11,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 680] * stage[ib + j + 1336]; /* tap 11,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 684] * stage[ib + j + 1340]; /* tap 11,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 688] * stage[ib + j + 1344]; /* tap 11,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 692] * stage[ib + j + 1348]; /* tap 11,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 696] * stage[ib + j + 1352]; /* tap 11,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 700] * stage[ib + j + 1356]; /* tap 11,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 704] * stage[ib + j + 1360]; /* tap 11,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 708] * stage[ib + j + 1364]; /* tap 11,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 712] * stage[ib + j + 1368]; /* tap 11,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 716] * stage[ib + j + 1372]; /* tap 11,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 720] * stage[ib + j + 1376]; /* tap 11,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 724] * stage[ib + j + 1440]; /* tap 12,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 728] * stage[ib + j + 1444]; /* tap 12,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 732] * stage[ib + j + 1448]; /* tap 12,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 736] * stage[ib + j + 1452]; /* tap 12,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 740] * stage[ib + j + 1456]; /* tap 12,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 744] * stage[ib + j + 1460]; /* tap 12,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 748] * stage[ib + j + 1464]; /* tap 12,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 752] * stage[ib + j + 1468]; /* tap 12,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 756] * stage[ib + j + 1472]; /* tap 12,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 760] * stage[ib + j + 1476]; /* tap 12,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 764] * stage[ib + j + 1480]; /* tap 12,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 768] * stage[ib + j + 1484]; /* tap 12,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 772] * stage[ib + j + 1488]; /* tap 12,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 776] * stage[ib + j + 1492]; /* tap 12,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 780] * stage[ib + j + 1496]; /* tap 12,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 784] * stage[ib + j + 1560]; /* tap 13,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 788] * stage[ib + j + 1564]; /* tap 13,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 792] * stage[ib + j + 1568]; /* tap 13,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 796] * stage[ib + j + 1572]; /* tap 13,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 800] * stage[ib + j + 1576]; /* tap 13,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 804] * stage[ib + j + 1580]; /* tap 13,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 808] * stage[ib + j + 1584]; /* tap 13,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 812] * stage[ib + j + 1588]; /* tap 13,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 816] * stage[ib + j + 1592]; /* tap 13,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 820] * stage[ib + j + 1596]; /* tap 13,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 824] * stage[ib + j + 1600]; /* tap 13,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 828] * stage[ib + j + 1604]; /* tap 13,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 832] * stage[ib + j + 1608]; /* tap 13,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 836] * stage[ib + j + 1612]; /* tap 13,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 840] * stage[ib + j + 1616]; /* tap 13,14 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 844] * stage[ib + j + 1680]; /* tap 14,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 848] * stage[ib + j + 1684]; /* tap 14,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 852] * stage[ib + j + 1688]; /* tap 14,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 856] * stage[ib + j + 1692]; /* tap 14,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 860] * stage[ib + j + 1696]; /* tap 14,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 864] * stage[ib + j + 1700]; /* tap 14,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 868] * stage[ib + j + 1704]; /* tap 14,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 872] * stage[ib + j + 1708]; /* tap 14,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 876] * stage[ib + j + 1712]; /* tap 14,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 880] * stage[ib + j + 1716]; /* tap 14,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 884] * stage[ib + j + 1720]; /* tap 14,10 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 888] * stage[ib + j + 1724]; /* tap 14,11 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 892] * stage[ib + j + 1728]; /* tap 14,12 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 896] * stage[ib + j + 1732]; /* tap 14,13 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 900] * stage[ib + j + 1736]; /* tap 14,14 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2350,12 +2317,11 @@ static void Dw_k15_4c1p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 904 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -2398,7 +2364,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer k15_16, stage 1 (depthwise 15x15): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_k15_16_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..14, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -2408,231 +2373,231 @@ static void Dw_k15_16_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 3 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 6 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 9 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 12 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 0,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 0,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 0,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 0,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 27 + j]; /* tap 0,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + 30 + j]; /* tap 0,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + 33 + j]; /* tap 0,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 36 + j]; /* tap 0,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 39 + j]; /* tap 0,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 42 + j]; /* tap 0,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 51 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 54 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 57 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 63 + j]; /* tap 1,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 66 + j]; /* tap 1,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 69 + j]; /* tap 1,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 1,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 75 + j]; /* tap 1,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + 78 + j]; /* tap 1,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + 81 + j]; /* tap 1,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + 84 + j]; /* tap 1,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + 87 + j]; /* tap 1,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + 90 + j]; /* tap 1,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + 99 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + 102 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + 105 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + 108 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + 111 + j]; /* tap 2,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + 114 + j]; /* tap 2,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + 117 + j]; /* tap 2,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + 120 + j]; /* tap 2,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + 123 + j]; /* tap 2,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + 126 + j]; /* tap 2,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + 129 + j]; /* tap 2,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + 132 + j]; /* tap 2,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + 135 + j]; /* tap 2,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + 138 + j]; /* tap 2,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + 144 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + 147 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + 150 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * in[ib + 156 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * in[ib + 159 + j]; /* tap 3,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * in[ib + 162 + j]; /* tap 3,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * in[ib + 165 + j]; /* tap 3,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * in[ib + 168 + j]; /* tap 3,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * in[ib + 171 + j]; /* tap 3,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * in[ib + 174 + j]; /* tap 3,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * in[ib + 177 + j]; /* tap 3,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * in[ib + 180 + j]; /* tap 3,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * in[ib + 183 + j]; /* tap 3,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * in[ib + 186 + j]; /* tap 3,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * in[ib + 192 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * in[ib + 195 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * in[ib + 201 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[195 + j] * in[ib + 204 + j]; /* tap 4,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[198 + j] * in[ib + 207 + j]; /* tap 4,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[201 + j] * in[ib + 210 + j]; /* tap 4,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[204 + j] * in[ib + 213 + j]; /* tap 4,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[207 + j] * in[ib + 216 + j]; /* tap 4,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[210 + j] * in[ib + 219 + j]; /* tap 4,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[213 + j] * in[ib + 222 + j]; /* tap 4,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[216 + j] * in[ib + 225 + j]; /* tap 4,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[219 + j] * in[ib + 228 + j]; /* tap 4,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[222 + j] * in[ib + 231 + j]; /* tap 4,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[225 + j] * in[ib + 234 + j]; /* tap 4,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[228 + j] * in[ib + 240 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[231 + j] * in[ib + 243 + j]; /* tap 5,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[234 + j] * in[ib + 246 + j]; /* tap 5,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[237 + j] * in[ib + 249 + j]; /* tap 5,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[240 + j] * in[ib + 252 + j]; /* tap 5,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[243 + j] * in[ib + 255 + j]; /* tap 5,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[246 + j] * in[ib + 258 + j]; /* tap 5,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[249 + j] * in[ib + 261 + j]; /* tap 5,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[252 + j] * in[ib + 264 + j]; /* tap 5,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[255 + j] * in[ib + 267 + j]; /* tap 5,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[258 + j] * in[ib + 270 + j]; /* tap 5,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[261 + j] * in[ib + 273 + j]; /* tap 5,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[264 + j] * in[ib + 276 + j]; /* tap 5,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[267 + j] * in[ib + 279 + j]; /* tap 5,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[270 + j] * in[ib + 282 + j]; /* tap 5,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[273 + j] * in[ib + 288 + j]; /* tap 6,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[276 + j] * in[ib + 291 + j]; /* tap 6,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[279 + j] * in[ib + 294 + j]; /* tap 6,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[282 + j] * in[ib + 297 + j]; /* tap 6,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[285 + j] * in[ib + 300 + j]; /* tap 6,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[288 + j] * in[ib + 303 + j]; /* tap 6,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[291 + j] * in[ib + 306 + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib + 309 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[297 + j] * in[ib + 312 + j]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[300 + j] * in[ib + 315 + j]; /* tap 6,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[303 + j] * in[ib + 318 + j]; /* tap 6,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[306 + j] * in[ib + 321 + j]; /* tap 6,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[309 + j] * in[ib + 324 + j]; /* tap 6,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[312 + j] * in[ib + 327 + j]; /* tap 6,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[315 + j] * in[ib + 330 + j]; /* tap 6,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[318 + j] * in[ib + 336 + j]; /* tap 7,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[321 + j] * in[ib + 339 + j]; /* tap 7,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[324 + j] * in[ib + 342 + j]; /* tap 7,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[327 + j] * in[ib + 345 + j]; /* tap 7,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[330 + j] * in[ib + 348 + j]; /* tap 7,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[333 + j] * in[ib + 351 + j]; /* tap 7,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib + 354 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + 357 + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 360 + j]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[345 + j] * in[ib + 363 + j]; /* tap 7,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[348 + j] * in[ib + 366 + j]; /* tap 7,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[351 + j] * in[ib + 369 + j]; /* tap 7,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[354 + j] * in[ib + 372 + j]; /* tap 7,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[357 + j] * in[ib + 375 + j]; /* tap 7,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[360 + j] * in[ib + 378 + j]; /* tap 7,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[363 + j] * in[ib + 384 + j]; /* tap 8,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[366 + j] * in[ib + 387 + j]; /* tap 8,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[369 + j] * in[ib + 390 + j]; /* tap 8,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[372 + j] * in[ib + 393 + j]; /* tap 8,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[375 + j] * in[ib + 396 + j]; /* tap 8,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[378 + j] * in[ib + 399 + j]; /* tap 8,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[381 + j] * in[ib + 402 + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 405 + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[387 + j] * in[ib + 408 + j]; /* tap 8,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[390 + j] * in[ib + 411 + j]; /* tap 8,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[393 + j] * in[ib + 414 + j]; /* tap 8,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[396 + j] * in[ib + 417 + j]; /* tap 8,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[399 + j] * in[ib + 420 + j]; /* tap 8,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[402 + j] * in[ib + 423 + j]; /* tap 8,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[405 + j] * in[ib + 426 + j]; /* tap 8,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[408 + j] * in[ib + 432 + j]; /* tap 9,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[411 + j] * in[ib + 435 + j]; /* tap 9,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[414 + j] * in[ib + 438 + j]; /* tap 9,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[417 + j] * in[ib + 441 + j]; /* tap 9,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[420 + j] * in[ib + 444 + j]; /* tap 9,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[423 + j] * in[ib + 447 + j]; /* tap 9,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[426 + j] * in[ib + 450 + j]; /* tap 9,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[429 + j] * in[ib + 453 + j]; /* tap 9,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[432 + j] * in[ib + 456 + j]; /* tap 9,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[435 + j] * in[ib + 459 + j]; /* tap 9,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[438 + j] * in[ib + 462 + j]; /* tap 9,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[441 + j] * in[ib + 465 + j]; /* tap 9,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[444 + j] * in[ib + 468 + j]; /* tap 9,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[447 + j] * in[ib + 471 + j]; /* tap 9,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[450 + j] * in[ib + 474 + j]; /* tap 9,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[453 + j] * in[ib + 480 + j]; /* tap 10,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[456 + j] * in[ib + 483 + j]; /* tap 10,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[459 + j] * in[ib + 486 + j]; /* tap 10,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[462 + j] * in[ib + 489 + j]; /* tap 10,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[465 + j] * in[ib + 492 + j]; /* tap 10,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[468 + j] * in[ib + 495 + j]; /* tap 10,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[471 + j] * in[ib + 498 + j]; /* tap 10,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[474 + j] * in[ib + 501 + j]; /* tap 10,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[477 + j] * in[ib + 504 + j]; /* tap 10,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[480 + j] * in[ib + 507 + j]; /* tap 10,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[483 + j] * in[ib + 510 + j]; /* tap 10,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[486 + j] * in[ib + 513 + j]; /* tap 10,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[489 + j] * in[ib + 516 + j]; /* tap 10,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[492 + j] * in[ib + 519 + j]; /* tap 10,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[495 + j] * in[ib + 522 + j]; /* tap 10,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[498 + j] * in[ib + 528 + j]; /* tap 11,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[501 + j] * in[ib + 531 + j]; /* tap 11,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[504 + j] * in[ib + 534 + j]; /* tap 11,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[507 + j] * in[ib + 537 + j]; /* tap 11,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[510 + j] * in[ib + 540 + j]; /* tap 11,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[513 + j] * in[ib + 543 + j]; /* tap 11,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[516 + j] * in[ib + 546 + j]; /* tap 11,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[519 + j] * in[ib + 549 + j]; /* tap 11,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[522 + j] * in[ib + 552 + j]; /* tap 11,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[525 + j] * in[ib + 555 + j]; /* tap 11,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[528 + j] * in[ib + 558 + j]; /* tap 11,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[531 + j] * in[ib + 561 + j]; /* tap 11,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[534 + j] * in[ib + 564 + j]; /* tap 11,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[537 + j] * in[ib + 567 + j]; /* tap 11,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[540 + j] * in[ib + 570 + j]; /* tap 11,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[543 + j] * in[ib + 576 + j]; /* tap 12,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[546 + j] * in[ib + 579 + j]; /* tap 12,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[549 + j] * in[ib + 582 + j]; /* tap 12,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[552 + j] * in[ib + 585 + j]; /* tap 12,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[555 + j] * in[ib + 588 + j]; /* tap 12,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[558 + j] * in[ib + 591 + j]; /* tap 12,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[561 + j] * in[ib + 594 + j]; /* tap 12,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[564 + j] * in[ib + 597 + j]; /* tap 12,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[567 + j] * in[ib + 600 + j]; /* tap 12,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[570 + j] * in[ib + 603 + j]; /* tap 12,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[573 + j] * in[ib + 606 + j]; /* tap 12,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[576 + j] * in[ib + 609 + j]; /* tap 12,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[579 + j] * in[ib + 612 + j]; /* tap 12,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[582 + j] * in[ib + 615 + j]; /* tap 12,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[585 + j] * in[ib + 618 + j]; /* tap 12,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[588 + j] * in[ib + 624 + j]; /* tap 13,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[591 + j] * in[ib + 627 + j]; /* tap 13,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[594 + j] * in[ib + 630 + j]; /* tap 13,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[597 + j] * in[ib + 633 + j]; /* tap 13,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[600 + j] * in[ib + 636 + j]; /* tap 13,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[603 + j] * in[ib + 639 + j]; /* tap 13,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[606 + j] * in[ib + 642 + j]; /* tap 13,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[609 + j] * in[ib + 645 + j]; /* tap 13,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[612 + j] * in[ib + 648 + j]; /* tap 13,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[615 + j] * in[ib + 651 + j]; /* tap 13,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[618 + j] * in[ib + 654 + j]; /* tap 13,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[621 + j] * in[ib + 657 + j]; /* tap 13,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[624 + j] * in[ib + 660 + j]; /* tap 13,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[627 + j] * in[ib + 663 + j]; /* tap 13,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[630 + j] * in[ib + 666 + j]; /* tap 13,14 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[633 + j] * in[ib + 672 + j]; /* tap 14,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[636 + j] * in[ib + 675 + j]; /* tap 14,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[639 + j] * in[ib + 678 + j]; /* tap 14,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[642 + j] * in[ib + 681 + j]; /* tap 14,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[645 + j] * in[ib + 684 + j]; /* tap 14,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[648 + j] * in[ib + 687 + j]; /* tap 14,5 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[651 + j] * in[ib + 690 + j]; /* tap 14,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[654 + j] * in[ib + 693 + j]; /* tap 14,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[657 + j] * in[ib + 696 + j]; /* tap 14,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[660 + j] * in[ib + 699 + j]; /* tap 14,9 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[663 + j] * in[ib + 702 + j]; /* tap 14,10 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[666 + j] * in[ib + 705 + j]; /* tap 14,11 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[669 + j] * in[ib + 708 + j]; /* tap 14,12 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[672 + j] * in[ib + 711 + j]; /* tap 14,13 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[675 + j] * in[ib + 714 + j]; /* tap 14,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 3]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 6]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 9]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 12]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 0,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 27]; /* tap 0,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j + 30]; /* tap 0,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j + 33]; /* tap 0,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 36]; /* tap 0,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 39]; /* tap 0,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 42]; /* tap 0,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 51]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 54]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 57]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 60]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 63]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 66]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 69]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 1,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 75]; /* tap 1,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j + 78]; /* tap 1,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j + 81]; /* tap 1,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j + 84]; /* tap 1,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j + 87]; /* tap 1,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j + 90]; /* tap 1,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j + 99]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j + 102]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j + 105]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j + 108]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j + 111]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j + 114]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j + 117]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j + 120]; /* tap 2,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j + 123]; /* tap 2,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j + 126]; /* tap 2,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j + 129]; /* tap 2,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j + 132]; /* tap 2,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j + 135]; /* tap 2,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j + 138]; /* tap 2,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j + 144]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j + 147]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j + 150]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j + 156]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j + 159]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j + 162]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j + 165]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j + 168]; /* tap 3,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j + 171]; /* tap 3,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j + 174]; /* tap 3,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j + 177]; /* tap 3,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j + 180]; /* tap 3,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j + 183]; /* tap 3,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j + 186]; /* tap 3,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j + 192]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j + 195]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j + 201]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 195] * in[ib + j + 204]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 198] * in[ib + j + 207]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 201] * in[ib + j + 210]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 204] * in[ib + j + 213]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 207] * in[ib + j + 216]; /* tap 4,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 210] * in[ib + j + 219]; /* tap 4,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 213] * in[ib + j + 222]; /* tap 4,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 216] * in[ib + j + 225]; /* tap 4,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 219] * in[ib + j + 228]; /* tap 4,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 222] * in[ib + j + 231]; /* tap 4,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 225] * in[ib + j + 234]; /* tap 4,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 228] * in[ib + j + 240]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 231] * in[ib + j + 243]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 234] * in[ib + j + 246]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 237] * in[ib + j + 249]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 240] * in[ib + j + 252]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 243] * in[ib + j + 255]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 246] * in[ib + j + 258]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 249] * in[ib + j + 261]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 252] * in[ib + j + 264]; /* tap 5,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 255] * in[ib + j + 267]; /* tap 5,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 258] * in[ib + j + 270]; /* tap 5,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 261] * in[ib + j + 273]; /* tap 5,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 264] * in[ib + j + 276]; /* tap 5,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 267] * in[ib + j + 279]; /* tap 5,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 270] * in[ib + j + 282]; /* tap 5,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 273] * in[ib + j + 288]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 276] * in[ib + j + 291]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 279] * in[ib + j + 294]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 282] * in[ib + j + 297]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 285] * in[ib + j + 300]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 288] * in[ib + j + 303]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j + 306]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j + 309]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j + 312]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 300] * in[ib + j + 315]; /* tap 6,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 303] * in[ib + j + 318]; /* tap 6,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 306] * in[ib + j + 321]; /* tap 6,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 309] * in[ib + j + 324]; /* tap 6,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 312] * in[ib + j + 327]; /* tap 6,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 315] * in[ib + j + 330]; /* tap 6,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 318] * in[ib + j + 336]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 321] * in[ib + j + 339]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 324] * in[ib + j + 342]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 327] * in[ib + j + 345]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 330] * in[ib + j + 348]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 333] * in[ib + j + 351]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j + 354]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j + 357]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 360]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 345] * in[ib + j + 363]; /* tap 7,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 348] * in[ib + j + 366]; /* tap 7,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 351] * in[ib + j + 369]; /* tap 7,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 354] * in[ib + j + 372]; /* tap 7,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 357] * in[ib + j + 375]; /* tap 7,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 360] * in[ib + j + 378]; /* tap 7,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 363] * in[ib + j + 384]; /* tap 8,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 366] * in[ib + j + 387]; /* tap 8,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 369] * in[ib + j + 390]; /* tap 8,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 372] * in[ib + j + 393]; /* tap 8,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 375] * in[ib + j + 396]; /* tap 8,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 378] * in[ib + j + 399]; /* tap 8,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 402]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 405]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 408]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 390] * in[ib + j + 411]; /* tap 8,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 393] * in[ib + j + 414]; /* tap 8,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 396] * in[ib + j + 417]; /* tap 8,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 399] * in[ib + j + 420]; /* tap 8,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 402] * in[ib + j + 423]; /* tap 8,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 405] * in[ib + j + 426]; /* tap 8,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 408] * in[ib + j + 432]; /* tap 9,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 411] * in[ib + j + 435]; /* tap 9,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 414] * in[ib + j + 438]; /* tap 9,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 417] * in[ib + j + 441]; /* tap 9,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 420] * in[ib + j + 444]; /* tap 9,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 423] * in[ib + j + 447]; /* tap 9,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 426] * in[ib + j + 450]; /* tap 9,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 429] * in[ib + j + 453]; /* tap 9,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 432] * in[ib + j + 456]; /* tap 9,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 435] * in[ib + j + 459]; /* tap 9,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 438] * in[ib + j + 462]; /* tap 9,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 441] * in[ib + j + 465]; /* tap 9,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 444] * in[ib + j + 468]; /* tap 9,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 447] * in[ib + j + 471]; /* tap 9,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 450] * in[ib + j + 474]; /* tap 9,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 453] * in[ib + j + 480]; /* tap 10,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 456] * in[ib + j + 483]; /* tap 10,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 459] * in[ib + j + 486]; /* tap 10,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 462] * in[ib + j + 489]; /* tap 10,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 465] * in[ib + j + 492]; /* tap 10,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 468] * in[ib + j + 495]; /* tap 10,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 471] * in[ib + j + 498]; /* tap 10,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 474] * in[ib + j + 501]; /* tap 10,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 477] * in[ib + j + 504]; /* tap 10,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 480] * in[ib + j + 507]; /* tap 10,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 483] * in[ib + j + 510]; /* tap 10,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 486] * in[ib + j + 513]; /* tap 10,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 489] * in[ib + j + 516]; /* tap 10,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 492] * in[ib + j + 519]; /* tap 10,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 495] * in[ib + j + 522]; /* tap 10,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 498] * in[ib + j + 528]; /* tap 11,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 501] * in[ib + j + 531]; /* tap 11,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 504] * in[ib + j + 534]; /* tap 11,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 507] * in[ib + j + 537]; /* tap 11,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 510] * in[ib + j + 540]; /* tap 11,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 513] * in[ib + j + 543]; /* tap 11,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 516] * in[ib + j + 546]; /* tap 11,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 519] * in[ib + j + 549]; /* tap 11,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 522] * in[ib + j + 552]; /* tap 11,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 525] * in[ib + j + 555]; /* tap 11,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 528] * in[ib + j + 558]; /* tap 11,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 531] * in[ib + j + 561]; /* tap 11,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 534] * in[ib + j + 564]; /* tap 11,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 537] * in[ib + j + 567]; /* tap 11,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 540] * in[ib + j + 570]; /* tap 11,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 543] * in[ib + j + 576]; /* tap 12,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 546] * in[ib + j + 579]; /* tap 12,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 549] * in[ib + j + 582]; /* tap 12,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 552] * in[ib + j + 585]; /* tap 12,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 555] * in[ib + j + 588]; /* tap 12,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 558] * in[ib + j + 591]; /* tap 12,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 561] * in[ib + j + 594]; /* tap 12,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 564] * in[ib + j + 597]; /* tap 12,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 567] * in[ib + j + 600]; /* tap 12,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 570] * in[ib + j + 603]; /* tap 12,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 573] * in[ib + j + 606]; /* tap 12,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 576] * in[ib + j + 609]; /* tap 12,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 579] * in[ib + j + 612]; /* tap 12,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 582] * in[ib + j + 615]; /* tap 12,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 585] * in[ib + j + 618]; /* tap 12,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 588] * in[ib + j + 624]; /* tap 13,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 591] * in[ib + j + 627]; /* tap 13,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 594] * in[ib + j + 630]; /* tap 13,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 597] * in[ib + j + 633]; /* tap 13,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 600] * in[ib + j + 636]; /* tap 13,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 603] * in[ib + j + 639]; /* tap 13,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 606] * in[ib + j + 642]; /* tap 13,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 609] * in[ib + j + 645]; /* tap 13,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 612] * in[ib + j + 648]; /* tap 13,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 615] * in[ib + j + 651]; /* tap 13,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 618] * in[ib + j + 654]; /* tap 13,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 621] * in[ib + j + 657]; /* tap 13,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 624] * in[ib + j + 660]; /* tap 13,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 627] * in[ib + j + 663]; /* tap 13,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 630] * in[ib + j + 666]; /* tap 13,14 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 633] * in[ib + j + 672]; /* tap 14,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 636] * in[ib + j + 675]; /* tap 14,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 639] * in[ib + j + 678]; /* tap 14,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 642] * in[ib + j + 681]; /* tap 14,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 645] * in[ib + j + 684]; /* tap 14,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 648] * in[ib + j + 687]; /* tap 14,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 651] * in[ib + j + 690]; /* tap 14,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 654] * in[ib + j + 693]; /* tap 14,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 657] * in[ib + j + 696]; /* tap 14,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 660] * in[ib + j + 699]; /* tap 14,9 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 663] * in[ib + j + 702]; /* tap 14,10 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 666] * in[ib + j + 705]; /* tap 14,11 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 669] * in[ib + j + 708]; /* tap 14,12 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 672] * in[ib + j + 711]; /* tap 14,13 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 675] * in[ib + j + 714]; /* tap 14,14 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2646,12 +2611,11 @@ static void Dw_k15_16_3c1p(const float *restrict in, float *restrict out, const 
 void dw_kernels_k15_16_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 678 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -2692,7 +2656,6 @@ static void Run_k15_16(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 9; ++vy) {
         {
@@ -2703,10 +2666,10 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 0,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2724,11 +2687,11 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 0,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2746,12 +2709,12 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 0,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2768,13 +2731,13 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 0,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2792,12 +2755,12 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 0,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2815,11 +2778,11 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 32 + j]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 32]; /* tap 0,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2837,10 +2800,10 @@ static void Dw_k1x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 64 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 96 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 96]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2858,7 +2821,7 @@ void dw_kernels_k1x7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -2899,7 +2862,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k7x1, stage 1 (depthwise 7x1): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..8: kernel rows 3..6, cols 0 */
     {
         const int vy = 0;
@@ -2910,10 +2872,10 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2931,11 +2893,11 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2953,12 +2915,12 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2975,13 +2937,13 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 81 + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 81]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2999,12 +2961,12 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 54 + j]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 54]; /* tap 5,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3022,11 +2984,11 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 27 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 27]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3044,10 +3006,10 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 81 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 54 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 27 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 81]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 54]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 27]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3061,12 +3023,11 @@ static void Dw_k7x1_3c1p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k7x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 24 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -3107,7 +3068,6 @@ static void Run_k7x1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k5x3, stage 1 (depthwise 5x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -3119,12 +3079,12 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3135,17 +3095,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3160,15 +3119,15 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3179,20 +3138,19 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3208,12 +3166,12 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3224,17 +3182,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3250,14 +3207,14 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3268,19 +3225,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3295,18 +3251,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3317,23 +3273,22 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3349,14 +3304,14 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3367,19 +3322,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3394,16 +3348,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3414,21 +3368,20 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3442,21 +3395,21 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 495 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 495]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3467,26 +3420,25 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 495 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
+                vacc[0] += vw[15] * in[ib + 495]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3501,16 +3453,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 429 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 462 + j]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 429]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 462]; /* tap 4,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3521,21 +3473,20 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 429 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 462 + j]; } /* tap 4,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[13] * in[ib + 429]; /* tap 4,0 */
+                vacc[0] += vw[14] * in[ib + 462]; /* tap 4,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3551,14 +3502,14 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3569,19 +3520,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3596,18 +3546,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 264 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 264]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3618,23 +3568,22 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 264 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
+                vacc[0] += vw[12] * in[ib + 264]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3650,14 +3599,14 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 198 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 231 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 198]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 231]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3668,19 +3617,18 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 198 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 231 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib + 198]; /* tap 3,0 */
+                vacc[0] += vw[11] * in[ib + 231]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3696,12 +3644,12 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3712,17 +3660,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3737,15 +3684,15 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 429 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 198 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 33 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 429]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 198]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 33]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3756,20 +3703,19 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 429 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 198 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 33 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 429]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 198]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 33]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3785,12 +3731,12 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 495 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 462 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 231 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 33 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 495]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 462]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 231]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 33]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3801,17 +3747,16 @@ static void Dw_k5x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 231 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 495 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 462 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 264 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 231 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 33 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 495]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 462]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 264]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 231]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib - 33]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3826,16 +3771,15 @@ void dw_kernels_k5x3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -3876,7 +3820,6 @@ static void Run_k5x3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k3x5, stage 1 (depthwise 3x5): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -3887,17 +3830,16 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3912,19 +3854,18 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3938,21 +3879,20 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3967,19 +3907,18 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3994,17 +3933,16 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4018,20 +3956,19 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4045,23 +3982,22 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4074,26 +4010,25 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 15 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 15]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4107,23 +4042,22 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 14 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 14]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4137,20 +4071,19 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 11 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 12 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 13 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 11]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 12]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 13]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4165,17 +4098,16 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4190,19 +4122,18 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4216,21 +4147,20 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 11 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 2 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 11]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 2]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4245,19 +4175,18 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 12 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 12]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 1]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4272,17 +4201,16 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 13 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 15 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 14 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 13 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 2 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 1 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 15]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 14]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 13]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 2]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 1]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4293,12 +4221,11 @@ static void Dw_k3x5_1c1p(const float *restrict in, float *restrict out, const fl
 void dw_kernels_k3x5_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -4339,7 +4266,6 @@ static void Run_k3x5(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k2x4, stage 1 (depthwise 2x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0..1, cols 1..3 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -4350,12 +4276,12 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 187 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 34]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 170]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 187]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4366,17 +4292,16 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4390,14 +4315,14 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 34 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 187 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 34]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 136]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 170]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 187]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4408,19 +4333,18 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 187 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 187]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4435,12 +4359,12 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 170 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 136]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 170]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4451,17 +4375,16 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 170 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 170]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4476,10 +4399,10 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 153 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 136]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 153]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4490,15 +4413,14 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 153 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib + 153]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4514,9 +4436,9 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 34 + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 34]; /* tap 0,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4527,14 +4449,13 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4549,10 +4470,10 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 34 + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 34]; /* tap 0,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4563,15 +4484,14 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 34 + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 34]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4587,9 +4507,9 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 17 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 17]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4600,14 +4520,13 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 17 + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 17]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4623,8 +4542,8 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4635,13 +4554,12 @@ static void Dw_k2x4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 153 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 17]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4656,16 +4574,15 @@ void dw_kernels_k2x4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 8; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 144;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 8; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -4706,7 +4623,6 @@ static void Run_k2x4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k15x1, stage 1 (depthwise 15x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 7..14, cols 0 */
     {
         const int vy = 0;
@@ -4717,14 +4633,14 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4742,15 +4658,15 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4768,16 +4684,16 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4795,17 +4711,17 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4823,18 +4739,18 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4852,19 +4768,19 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4882,20 +4798,20 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4912,21 +4828,21 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 168 + j]; /* tap 14,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 168]; /* tap 14,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4944,20 +4860,20 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 144 + j]; /* tap 13,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 144]; /* tap 13,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4975,19 +4891,19 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 120 + j]; /* tap 12,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 120]; /* tap 12,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5005,18 +4921,18 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 96 + j]; /* tap 11,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 96]; /* tap 11,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5034,17 +4950,17 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 72 + j]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 72]; /* tap 10,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5062,16 +4978,16 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 48 + j]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 48]; /* tap 9,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5089,15 +5005,15 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 24 + j]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 24]; /* tap 8,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5115,14 +5031,14 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 168 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 72 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 48 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 168]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 72]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 48]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 7,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5136,12 +5052,11 @@ static void Dw_k15x1_8c1p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k15x1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -5182,7 +5097,6 @@ static void Run_k15x1(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer k1x15, stage 1 (depthwise 1x15): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_k1x15_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 0, cols 0..14 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -5192,21 +5106,21 @@ static void Dw_k1x15_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 10 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 15 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 20 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 25 + j]; /* tap 0,5 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 30 + j]; /* tap 0,6 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 35 + j]; /* tap 0,7 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 40 + j]; /* tap 0,8 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib + 45 + j]; /* tap 0,9 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib + 50 + j]; /* tap 0,10 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib + 55 + j]; /* tap 0,11 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + 60 + j]; /* tap 0,12 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 65 + j]; /* tap 0,13 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 70 + j]; /* tap 0,14 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 10]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 15]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 20]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 25]; /* tap 0,5 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 30]; /* tap 0,6 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 35]; /* tap 0,7 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 40]; /* tap 0,8 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j + 45]; /* tap 0,9 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j + 50]; /* tap 0,10 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j + 55]; /* tap 0,11 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 60]; /* tap 0,12 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 65]; /* tap 0,13 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 70]; /* tap 0,14 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5220,12 +5134,11 @@ static void Dw_k1x15_5c1p(const float *restrict in, float *restrict out, const f
 void dw_kernels_k1x15_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -5266,7 +5179,6 @@ static void Run_k1x15(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer k9v, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k9v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0: kernel rows 0..8, cols 0..8 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         {
@@ -5277,87 +5189,87 @@ static void Dw_k9v_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 64 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 80 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 112 + j]; /* tap 0,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 0,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 208 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 224 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 240 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 256 + j]; /* tap 1,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 272 + j]; /* tap 1,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 288 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 304 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 320 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 336 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 352 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 368 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 384 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 400 + j]; /* tap 2,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 416 + j]; /* tap 2,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 432 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 448 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 464 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 480 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 496 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 512 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 528 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 544 + j]; /* tap 3,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 560 + j]; /* tap 3,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 576 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 592 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 608 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 624 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 640 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 656 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 672 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 688 + j]; /* tap 4,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 704 + j]; /* tap 4,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 720 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 736 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 752 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 768 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[400 + j] * in[ib + 784 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[408 + j] * in[ib + 800 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[416 + j] * in[ib + 816 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[424 + j] * in[ib + 832 + j]; /* tap 5,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[432 + j] * in[ib + 848 + j]; /* tap 5,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[440 + j] * in[ib + 864 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[448 + j] * in[ib + 880 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[456 + j] * in[ib + 896 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[464 + j] * in[ib + 912 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[472 + j] * in[ib + 928 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[480 + j] * in[ib + 944 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[488 + j] * in[ib + 960 + j]; /* tap 6,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[496 + j] * in[ib + 976 + j]; /* tap 6,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[504 + j] * in[ib + 992 + j]; /* tap 6,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[512 + j] * in[ib + 1008 + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[520 + j] * in[ib + 1024 + j]; /* tap 7,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[528 + j] * in[ib + 1040 + j]; /* tap 7,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[536 + j] * in[ib + 1056 + j]; /* tap 7,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[544 + j] * in[ib + 1072 + j]; /* tap 7,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[552 + j] * in[ib + 1088 + j]; /* tap 7,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[560 + j] * in[ib + 1104 + j]; /* tap 7,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[568 + j] * in[ib + 1120 + j]; /* tap 7,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[576 + j] * in[ib + 1136 + j]; /* tap 7,8 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[584 + j] * in[ib + 1152 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[592 + j] * in[ib + 1168 + j]; /* tap 8,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[600 + j] * in[ib + 1184 + j]; /* tap 8,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[608 + j] * in[ib + 1200 + j]; /* tap 8,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[616 + j] * in[ib + 1216 + j]; /* tap 8,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[624 + j] * in[ib + 1232 + j]; /* tap 8,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[632 + j] * in[ib + 1248 + j]; /* tap 8,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[640 + j] * in[ib + 1264 + j]; /* tap 8,7 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[648 + j] * in[ib + 1280 + j]; /* tap 8,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 80]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 112]; /* tap 0,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 0,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 208]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 224]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 240]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 256]; /* tap 1,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 272]; /* tap 1,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 288]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 304]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 320]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 336]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 352]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 368]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 384]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 400]; /* tap 2,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 416]; /* tap 2,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 432]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 448]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 464]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 480]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 496]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 512]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 528]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 544]; /* tap 3,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 560]; /* tap 3,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 576]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 592]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 608]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 624]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 640]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 656]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 672]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 688]; /* tap 4,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 704]; /* tap 4,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 720]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 736]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 752]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 768]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 400] * in[ib + j + 784]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 408] * in[ib + j + 800]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 416] * in[ib + j + 816]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 424] * in[ib + j + 832]; /* tap 5,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 432] * in[ib + j + 848]; /* tap 5,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 440] * in[ib + j + 864]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 448] * in[ib + j + 880]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 456] * in[ib + j + 896]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 464] * in[ib + j + 912]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 472] * in[ib + j + 928]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 480] * in[ib + j + 944]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 488] * in[ib + j + 960]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 496] * in[ib + j + 976]; /* tap 6,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 504] * in[ib + j + 992]; /* tap 6,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 512] * in[ib + j + 1008]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 520] * in[ib + j + 1024]; /* tap 7,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 528] * in[ib + j + 1040]; /* tap 7,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 536] * in[ib + j + 1056]; /* tap 7,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 544] * in[ib + j + 1072]; /* tap 7,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 552] * in[ib + j + 1088]; /* tap 7,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 560] * in[ib + j + 1104]; /* tap 7,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 568] * in[ib + j + 1120]; /* tap 7,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 576] * in[ib + j + 1136]; /* tap 7,8 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 584] * in[ib + j + 1152]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 592] * in[ib + j + 1168]; /* tap 8,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 600] * in[ib + j + 1184]; /* tap 8,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 608] * in[ib + j + 1200]; /* tap 8,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 616] * in[ib + j + 1216]; /* tap 8,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 624] * in[ib + j + 1232]; /* tap 8,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 632] * in[ib + j + 1248]; /* tap 8,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 640] * in[ib + j + 1264]; /* tap 8,7 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 648] * in[ib + j + 1280]; /* tap 8,8 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5375,7 +5287,7 @@ void dw_kernels_k9v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -5416,11 +5328,10 @@ static void Run_k9v(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer k11x3s2, stage 1 (depthwise 11x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k11x3s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 27x9x9 copy of the input: unrolling every border class would take about 926 lines of C (budget 800) */
     for (int j = 0; j < 2187; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 17; ++y) {
-        for (int j = 0; j < 72; ++j) stage[81 * y + 405 + j] = in[72 * y + j];
+        for (int j = 0; j < 72; ++j) stage[81 * y + j + 405] = in[72 * y + j];
     }
     /* rows 0..8 x cols 0..3: kernel rows 0..10, cols 0..2 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -5431,39 +5342,39 @@ static void Dw_k11x3s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 81 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 90 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 99 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 162 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 171 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 180 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 243 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 252 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 261 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 324 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 333 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 342 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 405 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 414 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 423 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 486 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 495 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 504 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 567 + j]; /* tap 7,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 576 + j]; /* tap 7,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 585 + j]; /* tap 7,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 648 + j]; /* tap 8,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 657 + j]; /* tap 8,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 666 + j]; /* tap 8,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 729 + j]; /* tap 9,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 738 + j]; /* tap 9,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 747 + j]; /* tap 9,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 810 + j]; /* tap 10,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 819 + j]; /* tap 10,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 828 + j]; /* tap 10,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 81]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 90]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 99]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 162]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 171]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 180]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 243]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 252]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 261]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 324]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 333]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 342]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 405]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 414]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 423]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 486]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 495]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 504]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 567]; /* tap 7,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 576]; /* tap 7,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 585]; /* tap 7,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 648]; /* tap 8,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 657]; /* tap 8,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 666]; /* tap 8,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 729]; /* tap 9,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 738]; /* tap 9,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 747]; /* tap 9,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 810]; /* tap 10,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 819]; /* tap 10,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 828]; /* tap 10,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5474,44 +5385,43 @@ static void Dw_k11x3s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 81 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 90 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 162 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 171 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 180 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 243 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 252 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 261 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 324 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 333 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 342 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 405 + j]; } /* tap 5,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 414 + j]; } /* tap 5,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 423 + j]; } /* tap 5,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 486 + j]; } /* tap 6,0 */
-                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 495 + j]; } /* tap 6,1 */
-                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 504 + j]; } /* tap 6,2 */
-                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 567 + j]; } /* tap 7,0 */
-                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 576 + j]; } /* tap 7,1 */
-                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 585 + j]; } /* tap 7,2 */
-                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 648 + j]; } /* tap 8,0 */
-                { const int j = 0; vacc[j] += vw[26 + j] * stage[ib + 657 + j]; } /* tap 8,1 */
-                { const int j = 0; vacc[j] += vw[27 + j] * stage[ib + 666 + j]; } /* tap 8,2 */
-                { const int j = 0; vacc[j] += vw[28 + j] * stage[ib + 729 + j]; } /* tap 9,0 */
-                { const int j = 0; vacc[j] += vw[29 + j] * stage[ib + 738 + j]; } /* tap 9,1 */
-                { const int j = 0; vacc[j] += vw[30 + j] * stage[ib + 747 + j]; } /* tap 9,2 */
-                { const int j = 0; vacc[j] += vw[31 + j] * stage[ib + 810 + j]; } /* tap 10,0 */
-                { const int j = 0; vacc[j] += vw[32 + j] * stage[ib + 819 + j]; } /* tap 10,1 */
-                { const int j = 0; vacc[j] += vw[33 + j] * stage[ib + 828 + j]; } /* tap 10,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 81]; /* tap 1,0 */
+                vacc[0] += vw[5] * stage[ib + 90]; /* tap 1,1 */
+                vacc[0] += vw[6] * stage[ib + 99]; /* tap 1,2 */
+                vacc[0] += vw[7] * stage[ib + 162]; /* tap 2,0 */
+                vacc[0] += vw[8] * stage[ib + 171]; /* tap 2,1 */
+                vacc[0] += vw[9] * stage[ib + 180]; /* tap 2,2 */
+                vacc[0] += vw[10] * stage[ib + 243]; /* tap 3,0 */
+                vacc[0] += vw[11] * stage[ib + 252]; /* tap 3,1 */
+                vacc[0] += vw[12] * stage[ib + 261]; /* tap 3,2 */
+                vacc[0] += vw[13] * stage[ib + 324]; /* tap 4,0 */
+                vacc[0] += vw[14] * stage[ib + 333]; /* tap 4,1 */
+                vacc[0] += vw[15] * stage[ib + 342]; /* tap 4,2 */
+                vacc[0] += vw[16] * stage[ib + 405]; /* tap 5,0 */
+                vacc[0] += vw[17] * stage[ib + 414]; /* tap 5,1 */
+                vacc[0] += vw[18] * stage[ib + 423]; /* tap 5,2 */
+                vacc[0] += vw[19] * stage[ib + 486]; /* tap 6,0 */
+                vacc[0] += vw[20] * stage[ib + 495]; /* tap 6,1 */
+                vacc[0] += vw[21] * stage[ib + 504]; /* tap 6,2 */
+                vacc[0] += vw[22] * stage[ib + 567]; /* tap 7,0 */
+                vacc[0] += vw[23] * stage[ib + 576]; /* tap 7,1 */
+                vacc[0] += vw[24] * stage[ib + 585]; /* tap 7,2 */
+                vacc[0] += vw[25] * stage[ib + 648]; /* tap 8,0 */
+                vacc[0] += vw[26] * stage[ib + 657]; /* tap 8,1 */
+                vacc[0] += vw[27] * stage[ib + 666]; /* tap 8,2 */
+                vacc[0] += vw[28] * stage[ib + 729]; /* tap 9,0 */
+                vacc[0] += vw[29] * stage[ib + 738]; /* tap 9,1 */
+                vacc[0] += vw[30] * stage[ib + 747]; /* tap 9,2 */
+                vacc[0] += vw[31] * stage[ib + 810]; /* tap 10,0 */
+                vacc[0] += vw[32] * stage[ib + 819]; /* tap 10,1 */
+                vacc[0] += vw[33] * stage[ib + 828]; /* tap 10,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5522,21 +5432,19 @@ static void Dw_k11x3s2_8c1p(const float *restrict in, float *restrict out, const
 void dw_kernels_k11x3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 272 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 33; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 34 * ct + 272;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 33; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -5579,11 +5487,10 @@ static void Run_k11x3s2(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer k6x7, stage 1 (depthwise 6x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k6x7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x20x64 copy of the input: unrolling every border class would take about 1503 lines of C (budget 800) */
     for (int j = 0; j < 24320; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 14; ++y) {
-        for (int j = 0; j < 896; ++j) stage[1280 * y + 2752 + j] = in[896 * y + j];
+        for (int j = 0; j < 896; ++j) stage[1280 * y + j + 2752] = in[896 * y + j];
     }
     /* rows 0..13 x cols 0..13: kernel rows 0..5, cols 0..6 (interior) */
     for (int vy = 0; vy < 14; ++vy) {
@@ -5594,48 +5501,48 @@ static void Dw_k6x7_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 344 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 192 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 256 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 320 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 384 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 1280 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 1344 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 1408 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 1472 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 1536 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 1600 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 1664 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 2560 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 2624 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 2688 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 2752 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 2816 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 2880 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 2944 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 3840 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 3904 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 3968 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 4032 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 4096 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 4160 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 4224 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 5120 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 5184 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 5248 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 5312 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 5376 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 5440 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 5504 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 6400 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 6464 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 6528 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 6592 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 6656 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 6720 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 6784 + j]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 192]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 256]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 320]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 384]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 1280]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 1344]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 1408]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 1472]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 1536]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 1600]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 1664]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 2560]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 2624]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 2688]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 2752]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 2816]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 2880]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 2944]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 3840]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 3904]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 3968]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 4032]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 4096]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 4160]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 4224]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 5120]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 5184]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 5248]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 5312]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 5376]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 5440]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 5504]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 6400]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 6464]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 6528]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 6592]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 6656]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 6720]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 6784]; /* tap 5,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5653,7 +5560,7 @@ void dw_kernels_k6x7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 42; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -5696,7 +5603,6 @@ static void Run_k6x7(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k3f, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5708,10 +5614,10 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5729,12 +5635,12 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5753,10 +5659,10 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5774,12 +5680,12 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5796,15 +5702,15 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5822,12 +5728,12 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5846,10 +5752,10 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5867,12 +5773,12 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5891,10 +5797,10 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5908,12 +5814,11 @@ static void Dw_k3f_8c1p(const float *restrict in, float *restrict out, const flo
 void dw_kernels_k3f_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer m1c1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -39,15 +38,14 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -61,17 +59,16 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -86,15 +83,14 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -108,17 +104,16 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -131,20 +126,19 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -158,17 +152,16 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 16 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 16]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -183,15 +176,14 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -205,17 +197,16 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 16 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 1 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 16]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 1]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -230,15 +221,14 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 17 * vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 18 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 1 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 18]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 1]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -249,12 +239,11 @@ static void Dw_m1c1_1c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m1c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -296,7 +285,6 @@ static void Run_m1c1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -310,19 +298,19 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -342,28 +330,28 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -384,20 +372,20 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -417,28 +405,28 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -457,40 +445,40 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -510,28 +498,28 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -552,20 +540,20 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -585,28 +573,28 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 18 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 18];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -627,20 +615,20 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 21 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 21];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 3 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 3];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -655,12 +643,11 @@ static void Dw_m2_6c1p(const float *restrict in, float *restrict out, const floa
 void dw_mult_act_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 60 * ct;
-        const int o0 = 6 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[6 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[6 * k + o0 + j];
         }
     }
 }
@@ -702,7 +689,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -716,19 +702,19 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -742,24 +728,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -779,28 +761,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -814,34 +796,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -862,20 +838,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -889,24 +865,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -926,28 +898,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -961,34 +933,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1007,40 +973,40 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1054,49 +1020,40 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1116,28 +1073,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1151,34 +1108,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1199,20 +1150,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1226,24 +1177,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1263,28 +1210,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 35];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1298,34 +1245,28 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 35 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 35];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1346,20 +1287,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -1373,24 +1314,20 @@ static void Dw_m3_6c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -1409,16 +1346,15 @@ void dw_mult_act_m3_pack(const sg_weights *w, float *packed)
         const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -1460,7 +1396,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1474,19 +1409,19 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1506,28 +1441,28 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1548,20 +1483,20 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1581,28 +1516,28 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1621,40 +1556,40 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1674,28 +1609,28 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1716,20 +1651,20 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1749,28 +1684,28 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1791,20 +1726,20 @@ static void Dw_m4_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 36 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 36];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1823,7 +1758,7 @@ void dw_mult_act_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1865,7 +1800,6 @@ static void Run_m4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1878,24 +1812,20 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1915,34 +1845,28 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -1963,24 +1887,20 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2000,34 +1920,28 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2046,49 +1960,40 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2108,34 +2013,28 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2156,24 +2055,20 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2193,34 +2088,28 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2241,24 +2130,20 @@ static void Dw_m8_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 28];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2277,7 +2162,7 @@ void dw_mult_act_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2319,11 +2204,10 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m8c1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m8c1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x11x1 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 143; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 7; ++j) stage[11 * y + 24 + j] = in[7 * y + j];
+        for (int j = 0; j < 7; ++j) stage[11 * y + j + 24] = in[7 * y + j];
     }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -2335,129 +2219,104 @@ static void Dw_m8c1_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = stage[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = stage[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = stage[ib + 1 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = stage[ib + 1];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = stage[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = stage[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 0,3 */
-                    const int j = 0;
-                    const float vi = stage[ib + 3 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = stage[ib + 3];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 0,4 */
-                    const int j = 0;
-                    const float vi = stage[ib + 4 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = stage[ib + 4];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = stage[ib + 11 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = stage[ib + 11];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = stage[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = stage[ib + 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = stage[ib + 13 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = stage[ib + 13];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 1,3 */
-                    const int j = 0;
-                    const float vi = stage[ib + 14 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = stage[ib + 14];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 {   /* tap 1,4 */
-                    const int j = 0;
-                    const float vi = stage[ib + 15 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 80 + q] * vi;
+                    const float vi = stage[ib + 15];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 80] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = stage[ib + 22 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 88 + q] * vi;
+                    const float vi = stage[ib + 22];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 88] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = stage[ib + 23 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 96 + q] * vi;
+                    const float vi = stage[ib + 23];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 96] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = stage[ib + 24 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 104 + q] * vi;
+                    const float vi = stage[ib + 24];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 104] * vi;
                 }
                 {   /* tap 2,3 */
-                    const int j = 0;
-                    const float vi = stage[ib + 25 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 112 + q] * vi;
+                    const float vi = stage[ib + 25];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 112] * vi;
                 }
                 {   /* tap 2,4 */
-                    const int j = 0;
-                    const float vi = stage[ib + 26 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 120 + q] * vi;
+                    const float vi = stage[ib + 26];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 120] * vi;
                 }
                 {   /* tap 3,0 */
-                    const int j = 0;
-                    const float vi = stage[ib + 33 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 128 + q] * vi;
+                    const float vi = stage[ib + 33];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 3,1 */
-                    const int j = 0;
-                    const float vi = stage[ib + 34 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 136 + q] * vi;
+                    const float vi = stage[ib + 34];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 136] * vi;
                 }
                 {   /* tap 3,2 */
-                    const int j = 0;
-                    const float vi = stage[ib + 35 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 144 + q] * vi;
+                    const float vi = stage[ib + 35];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 144] * vi;
                 }
                 {   /* tap 3,3 */
-                    const int j = 0;
-                    const float vi = stage[ib + 36 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 152 + q] * vi;
+                    const float vi = stage[ib + 36];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 152] * vi;
                 }
                 {   /* tap 3,4 */
-                    const int j = 0;
-                    const float vi = stage[ib + 37 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 160 + q] * vi;
+                    const float vi = stage[ib + 37];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 160] * vi;
                 }
                 {   /* tap 4,0 */
-                    const int j = 0;
-                    const float vi = stage[ib + 44 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 168 + q] * vi;
+                    const float vi = stage[ib + 44];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 168] * vi;
                 }
                 {   /* tap 4,1 */
-                    const int j = 0;
-                    const float vi = stage[ib + 45 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 176 + q] * vi;
+                    const float vi = stage[ib + 45];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 176] * vi;
                 }
                 {   /* tap 4,2 */
-                    const int j = 0;
-                    const float vi = stage[ib + 46 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 184 + q] * vi;
+                    const float vi = stage[ib + 46];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 184] * vi;
                 }
                 {   /* tap 4,3 */
-                    const int j = 0;
-                    const float vi = stage[ib + 47 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 192 + q] * vi;
+                    const float vi = stage[ib + 47];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 4,4 */
-                    const int j = 0;
-                    const float vi = stage[ib + 48 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 200 + q] * vi;
+                    const float vi = stage[ib + 48];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 200] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2472,12 +2331,11 @@ static void Dw_m8c1_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m8c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -2521,7 +2379,6 @@ static void Run_m8c1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m64, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2534,24 +2391,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2571,34 +2424,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2619,24 +2466,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2656,34 +2499,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2702,49 +2539,40 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2764,34 +2592,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2812,24 +2634,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2849,34 +2667,28 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2897,24 +2709,20 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -2929,12 +2737,11 @@ static void Dw_m64_64c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_m64_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 640 * ct;
-        const int o0 = 64 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[64 * k + o0 + j];
         }
     }
 }
@@ -2976,7 +2783,6 @@ static void Run_m64(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m64c2, stage 1 (depthwise 3x3): tile 64c1p, 64 channels x 1 pixel (scalar code) */
 static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2989,24 +2795,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 576 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 576] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -3027,24 +2829,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 448 + q] * vi;
+                    const float vi = in[ib + 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 448] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 512 + q] * vi;
+                    const float vi = in[ib + 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 512] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -3065,24 +2863,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 192 + q] * vi;
+                    const float vi = in[ib - 4];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 192] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 384 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 384] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -3103,24 +2897,20 @@ static void Dw_m64c2_64c1p(const float *restrict in, float *restrict out, const 
                 float vacc[64];
                 for (int j = 0; j < 64; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 64 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 6 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 128 + q] * vi;
+                    const float vi = in[ib - 6];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 128] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 256 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 256] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 64; ++q) vacc[64 * j + q] += vw[64 * j + 320 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 64; ++q) vacc[q] += vw[q + 320] * vi;
                 }
                 for (int j = 0; j < 64; ++j) {
                     float v = vacc[j];
@@ -3139,7 +2929,7 @@ void dw_mult_act_m64c2_pack(const sg_weights *w, float *packed)
         const int o0 = 64 * ct;
         for (int j = 0; j < 64; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 64; ++j) d[64 * k + 64 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 64; ++j) d[64 * k + j + 64] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -3181,7 +2971,6 @@ static void Run_m64c2(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer m2c17, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3195,19 +2984,19 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3221,24 +3010,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3258,28 +3043,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3293,34 +3078,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3341,20 +3120,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3368,24 +3147,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3405,28 +3180,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3440,34 +3215,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3486,40 +3255,40 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3533,49 +3302,40 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3595,28 +3355,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3630,34 +3390,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3678,20 +3432,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3705,24 +3459,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3742,28 +3492,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 221];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3777,34 +3527,28 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 221 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 221];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3825,20 +3569,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 255];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 238];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 17];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3852,24 +3596,20 @@ static void Dw_m2c17_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 255 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 255];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 238 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 238];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 17 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 17];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -3888,16 +3628,15 @@ void dw_mult_act_m2c17_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[34 * k + o0 + j];
         }
     }
 }
@@ -3939,7 +3678,6 @@ static void Run_m2c17(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer m3s2, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3953,19 +3691,19 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -3979,24 +3717,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4016,28 +3750,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4051,34 +3785,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4099,20 +3827,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4126,24 +3854,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4163,28 +3887,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4198,34 +3922,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4244,40 +3962,40 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4291,49 +4009,40 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4353,28 +4062,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4388,34 +4097,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4436,20 +4139,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4463,24 +4166,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4500,28 +4199,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 88];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4535,34 +4234,28 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 88 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 88];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4583,20 +4276,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 110];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 99];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 11];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -4610,24 +4303,20 @@ static void Dw_m3s2_6c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 110 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 110];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 99 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 99];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 11 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 11];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -4646,16 +4335,15 @@ void dw_mult_act_m3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 10 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 300;
-        const int o0 = 3 * ct + 30;
+        float *restrict d = packed + 300;
+        const int o0 = 30;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[33 * k + o0 + j];
         }
     }
 }
@@ -4697,7 +4385,6 @@ static void Run_m3s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m4v, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m4v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -4709,39 +4396,39 @@ static void Dw_m4v_8c1p(const float *restrict in, float *restrict out, const flo
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 80];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 88 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 88];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 144 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 144];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 152 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 152];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 160 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 160];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4760,7 +4447,7 @@ void dw_mult_act_m4v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -4802,7 +4489,6 @@ static void Run_m4v(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m2d2, stage 1 (depthwise 3x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -4814,12 +4500,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4833,14 +4519,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4859,20 +4543,20 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4886,24 +4570,20 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4923,12 +4603,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4942,14 +4622,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -4969,16 +4647,16 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4992,19 +4670,16 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5023,28 +4698,28 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5058,34 +4733,28 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5105,16 +4774,16 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5128,19 +4797,16 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib + 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5160,12 +4826,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5179,14 +4845,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5205,20 +4869,20 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 153];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5232,24 +4896,20 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 153 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 153];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5269,12 +4929,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 171];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5288,14 +4948,12 @@ static void Dw_m2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 171 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 171];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -5314,16 +4972,15 @@ void dw_mult_act_m2d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 14 * ct + 112;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 112;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 6; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[18 * k + o0 + j];
         }
     }
 }
@@ -5365,7 +5022,6 @@ static void Run_m2d2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5377,10 +5033,10 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5398,12 +5054,12 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5422,10 +5078,10 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5443,12 +5099,12 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5465,15 +5121,15 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5491,12 +5147,12 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5515,10 +5171,10 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5536,12 +5192,12 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5560,10 +5216,10 @@ static void Dw_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5621,7 +5277,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer a_none, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5633,10 +5288,10 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5647,15 +5302,14 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5670,12 +5324,12 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5686,17 +5340,16 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5712,10 +5365,10 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5726,15 +5379,14 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5749,12 +5401,12 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5765,17 +5417,16 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5789,15 +5440,15 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5808,20 +5459,19 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5836,12 +5486,12 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5852,17 +5502,16 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5878,10 +5527,10 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5892,15 +5541,14 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5915,12 +5563,12 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5931,17 +5579,16 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5957,10 +5604,10 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5971,15 +5618,14 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5990,21 +5636,19 @@ static void Dw_a_none_8c1p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_none_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -6045,7 +5689,6 @@ static void Run_a_none(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer a_relu, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6057,10 +5700,10 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6072,16 +5715,15 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6096,12 +5738,12 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6113,18 +5755,17 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6140,10 +5781,10 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6155,16 +5796,15 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6179,12 +5819,12 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6196,18 +5836,17 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6221,15 +5860,15 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6241,21 +5880,20 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6270,12 +5908,12 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6287,18 +5925,17 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6314,10 +5951,10 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6329,16 +5966,15 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6353,12 +5989,12 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6370,18 +6006,17 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6397,10 +6032,10 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -6412,16 +6047,15 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6432,21 +6066,19 @@ static void Dw_a_relu_8c1p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_relu_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -6487,7 +6119,6 @@ static void Run_a_relu(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer a_r6, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6499,10 +6130,10 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6514,16 +6145,15 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6538,12 +6168,12 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6555,18 +6185,17 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6582,10 +6211,10 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6597,16 +6226,15 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6621,12 +6249,12 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6638,18 +6266,17 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6663,15 +6290,15 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6683,21 +6310,20 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6712,12 +6338,12 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6729,18 +6355,17 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6756,10 +6381,10 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6771,16 +6396,15 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6795,12 +6419,12 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6812,18 +6436,17 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6839,10 +6462,10 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6854,16 +6477,15 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6874,21 +6496,19 @@ static void Dw_a_r6_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_a_r6_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -6929,7 +6549,6 @@ static void Run_a_r6(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer a_mm, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6941,10 +6560,10 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -6956,16 +6575,15 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -6980,12 +6598,12 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -6997,18 +6615,17 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7024,10 +6641,10 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7039,16 +6656,15 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7063,12 +6679,12 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7080,18 +6696,17 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7105,15 +6720,15 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7125,21 +6740,20 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7154,12 +6768,12 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7171,18 +6785,17 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7198,10 +6811,10 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7213,16 +6826,15 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7237,12 +6849,12 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7254,18 +6866,17 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7281,10 +6892,10 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -7296,16 +6907,15 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7316,21 +6926,19 @@ static void Dw_a_mm_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_a_mm_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -7371,7 +6979,6 @@ static void Run_a_mm(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer a_min, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7383,10 +6990,10 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7398,16 +7005,15 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7422,12 +7028,12 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7439,18 +7045,17 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7466,10 +7071,10 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7481,16 +7086,15 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7505,12 +7109,12 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7522,18 +7126,17 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7547,15 +7150,15 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7567,21 +7170,20 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7596,12 +7198,12 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7613,18 +7215,17 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7640,10 +7241,10 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7655,16 +7256,15 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7679,12 +7279,12 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7696,18 +7296,17 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7723,10 +7322,10 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -7738,16 +7337,15 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7758,21 +7356,19 @@ static void Dw_a_min_8c1p(const float *restrict in, float *restrict out, const f
 void dw_mult_act_a_min_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -7813,7 +7409,6 @@ static void Run_a_min(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer a_max, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7825,10 +7420,10 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -7840,16 +7435,15 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7864,12 +7458,12 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -7881,18 +7475,17 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7908,10 +7501,10 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -7923,16 +7516,15 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7947,12 +7539,12 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -7964,18 +7556,17 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -7989,15 +7580,15 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -8009,21 +7600,20 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 72 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8038,12 +7628,12 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -8055,18 +7645,17 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 63 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8082,10 +7671,10 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -8097,16 +7686,15 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8121,12 +7709,12 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -8138,18 +7726,17 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8165,10 +7752,10 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
@@ -8180,16 +7767,15 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8200,21 +7786,19 @@ static void Dw_a_max_8c1p(const float *restrict in, float *restrict out, const f
 void dw_mult_act_a_max_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -8257,7 +7841,6 @@ static void Run_a_max(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer a_frac, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8271,19 +7854,19 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8299,19 +7882,19 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8332,28 +7915,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8368,28 +7951,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8411,20 +7994,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8439,20 +8022,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8473,28 +8056,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8509,28 +8092,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8550,40 +8133,40 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8598,40 +8181,40 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8652,28 +8235,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8688,28 +8271,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8731,20 +8314,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8759,20 +8342,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8793,28 +8376,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8829,28 +8412,28 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 42 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 42];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8872,20 +8455,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8900,20 +8483,20 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 56 + j];
+                    const float vi = in[ib + j - 56];
                     for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 49 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 49];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -8929,17 +8512,15 @@ static void Dw_a_frac_8c1p(const float *restrict in, float *restrict out, const 
 void dw_mult_act_a_frac_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 72 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[14 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 54 * ct + 72;
-        const int o0 = 6 * ct + 8;
+        float *restrict d = packed + 72;
+        const int o0 = 8;
         for (int k = 0; k < 9; ++k) {
             for (int j = 0; j < 6; ++j) d[6 * k + j] = w->dw_w[14 * k + o0 + j];
         }
@@ -8982,7 +8563,6 @@ static void Run_a_frac(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer r_k3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8994,10 +8574,10 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9016,12 +8596,12 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9041,10 +8621,10 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9063,12 +8643,12 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9086,15 +8666,15 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9113,12 +8693,12 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 104 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 104]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9138,10 +8718,10 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9160,12 +8740,12 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9185,10 +8765,10 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 104 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 104]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9203,12 +8783,11 @@ static void Dw_r_k3_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_k3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -9249,7 +8828,6 @@ static void Run_r_k3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer r_k4, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -9261,15 +8839,15 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 306 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 306]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9282,22 +8860,21 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9312,18 +8889,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 306 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 306]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9336,25 +8913,24 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9370,15 +8946,15 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9391,22 +8967,21 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9422,12 +8997,12 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9440,19 +9015,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9467,18 +9041,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 306 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 306]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9491,25 +9065,24 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9523,22 +9096,22 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 306 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 306]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9551,29 +9124,28 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 306 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
+                vacc[0] += vw[16] * in[ib + 306]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9588,18 +9160,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 289 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 289]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9612,25 +9184,24 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 289 + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
+                vacc[0] += vw[15] * in[ib + 289]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9645,14 +9216,14 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 255 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 272 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 255]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 272]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9665,21 +9236,20 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 255 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 272 + j]; } /* tap 3,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 255]; /* tap 3,0 */
+                vacc[0] += vw[14] * in[ib + 272]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9695,15 +9265,15 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9716,22 +9286,21 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9746,18 +9315,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 170 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 170]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9770,25 +9339,24 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 170 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib + 170]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9804,15 +9372,15 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 153 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 153]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9825,22 +9393,21 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 153 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
+                vacc[0] += vw[11] * in[ib + 153]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9856,12 +9423,12 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 136 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 136]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9874,19 +9441,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 136 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[9] * in[ib + 119]; /* tap 2,0 */
+                vacc[0] += vw[10] * in[ib + 136]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9902,12 +9468,12 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9920,19 +9486,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9947,14 +9512,14 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 102 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 34 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 102]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 34]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9967,21 +9532,20 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 102 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 34 + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 102]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 34]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -9997,12 +9561,12 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 119 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 119]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10015,19 +9579,18 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 119 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 119]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10043,10 +9606,10 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 153 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 136 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 153]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 136]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10059,17 +9622,16 @@ static void Dw_r_k4_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 272;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 153 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 136 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 153]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 136]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10084,16 +9646,15 @@ void dw_mult_act_r_k4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 17 * ct + 272;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 272;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 16; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -10134,7 +9695,6 @@ static void Run_r_k4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer r_d2, stage 1 (depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -10144,15 +9704,15 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10171,18 +9731,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10201,21 +9761,21 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10234,18 +9794,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10264,15 +9824,15 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10291,18 +9851,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10321,22 +9881,22 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10355,26 +9915,26 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10393,22 +9953,22 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10427,18 +9987,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10457,21 +10017,21 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10490,26 +10050,26 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10528,31 +10088,31 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[125 + j] * in[ib + 280 + j]; /* tap 4,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 125] * in[ib + j + 280]; /* tap 4,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10571,26 +10131,26 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[120 + j] * in[ib + 270 + j]; /* tap 4,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 120] * in[ib + j + 270]; /* tap 4,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10609,21 +10169,21 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[105 + j] * in[ib + 240 + j]; /* tap 4,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[110 + j] * in[ib + 250 + j]; /* tap 4,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 260 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 105] * in[ib + j + 240]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 110] * in[ib + j + 250]; /* tap 4,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 260]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10642,18 +10202,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10672,22 +10232,22 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10706,26 +10266,26 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[100 + j] * in[ib + 150 + j]; /* tap 3,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 100] * in[ib + j + 150]; /* tap 3,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10744,22 +10304,22 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[95 + j] * in[ib + 140 + j]; /* tap 3,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 95] * in[ib + j + 140]; /* tap 3,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10778,18 +10338,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[80 + j] * in[ib + 110 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[85 + j] * in[ib + 120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 130 + j]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 80] * in[ib + j + 110]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 85] * in[ib + j + 120]; /* tap 3,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 130]; /* tap 3,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10808,15 +10368,15 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10835,18 +10395,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10865,21 +10425,21 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 240 + j]; /* tap 0,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[50 + j] * in[ib - 110 + j]; /* tap 1,4 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[75 + j] * in[ib + 20 + j]; /* tap 2,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 240]; /* tap 0,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 50] * in[ib + j - 110]; /* tap 1,4 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 75] * in[ib + j + 20]; /* tap 2,4 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10898,18 +10458,18 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 250 + j]; /* tap 0,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib - 120 + j]; /* tap 1,3 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[70 + j] * in[ib + 10 + j]; /* tap 2,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 250]; /* tap 0,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j - 120]; /* tap 1,3 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 70] * in[ib + j + 10]; /* tap 2,3 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10928,15 +10488,15 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 280 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 270 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 260 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 150 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib - 140 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib - 130 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[55 + j] * in[ib - 20 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[60 + j] * in[ib - 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 280]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 270]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 260]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 150]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j - 140]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j - 130]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 55] * in[ib + j - 20]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 60] * in[ib + j - 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10952,12 +10512,11 @@ static void Dw_r_d2_5c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 130 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -10999,7 +10558,6 @@ static void Run_r_d2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer r_tab, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -11011,12 +10569,12 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11029,19 +10587,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11057,14 +10614,14 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11077,21 +10634,20 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11106,16 +10662,16 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11128,23 +10684,22 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11160,14 +10715,14 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11180,21 +10735,20 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11210,12 +10764,12 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11228,19 +10782,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11255,15 +10808,15 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11276,22 +10829,21 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11306,18 +10858,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11330,25 +10882,24 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11362,21 +10913,21 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 363 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 363]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11389,28 +10940,27 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 363 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 363]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11425,18 +10975,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 330 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 330]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11449,25 +10999,24 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 330 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 330]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11482,15 +11031,15 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 231 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 297 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 231]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 297]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11503,22 +11052,21 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 231 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 264 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 297 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 231]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 264]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 297]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11534,12 +11082,12 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11552,19 +11100,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11580,14 +11127,14 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11600,21 +11147,20 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11629,16 +11175,16 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 231 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 66 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 231]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 66]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11651,23 +11197,22 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 231 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 66 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 231]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 66]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11683,14 +11228,14 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 33 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 33]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11703,21 +11248,20 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 33 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 33]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11733,12 +11277,12 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 120 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 363 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 66 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 363]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 66]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -11751,19 +11295,18 @@ static void Dw_r_tab_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 480;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 363 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 66 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 363]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 66]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
+                    float v = vacc[0];
+                    v += res[ob];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -11781,11 +11324,10 @@ void dw_mult_act_r_tab_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 15 * ct + 480;
-        const int o0 = ct + 32;
+        float *restrict d = packed + 480;
+        const int o0 = 32;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -11826,7 +11368,6 @@ static void Run_r_tab(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer r_c1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_r_c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -11837,13 +11378,12 @@ static void Dw_r_c1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -11854,12 +11394,11 @@ static void Dw_r_c1_1c1p(const float *restrict in, float *restrict out, const fl
 void dw_mult_act_r_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }

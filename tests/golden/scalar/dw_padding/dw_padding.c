@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer same_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -40,10 +39,10 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -61,12 +60,12 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -85,10 +84,10 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -106,12 +105,12 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 56 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -128,15 +127,15 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 56 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -154,12 +153,12 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 64 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 64]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -178,10 +177,10 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 56 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -199,12 +198,12 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 56 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 56]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -223,10 +222,10 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -240,12 +239,11 @@ static void Dw_same_s1_8c1p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -286,7 +284,6 @@ static void Run_same_s1(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer same_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -297,12 +294,12 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -313,17 +310,16 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -339,10 +335,10 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -353,15 +349,14 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -375,15 +370,15 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -394,20 +389,19 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -422,12 +416,12 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -438,17 +432,16 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -463,12 +456,12 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 18 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 18]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -479,17 +472,16 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 18 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 18]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -505,10 +497,10 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 9 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 9]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -519,15 +511,14 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 36 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 9 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 9]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -538,21 +529,19 @@ static void Dw_same_s2_8c1p(const float *restrict in, float *restrict out, const
 void dw_padding_same_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -593,7 +582,6 @@ static void Run_same_s2(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer same_k4e, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -605,15 +593,15 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 288 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -631,18 +619,18 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 240 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 288 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -661,15 +649,15 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 240 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -687,18 +675,18 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 288 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -715,22 +703,22 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 240 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 288 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 288]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -748,18 +736,18 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 240 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 256 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 272 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 240]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 256]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 272]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -778,15 +766,15 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -804,18 +792,18 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -834,15 +822,15 @@ static void Dw_same_k4e_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -860,7 +848,7 @@ void dw_padding_same_k4e_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -901,7 +889,6 @@ static void Run_same_k4e(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer same_k4o, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..3, cols 1..3 */
     {
         const int vy = 0;
@@ -913,15 +900,15 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -939,18 +926,18 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -969,12 +956,12 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -992,18 +979,18 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1020,22 +1007,22 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 160 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 176 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 304 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 320 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 160]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 176]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 304]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 320]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1053,14 +1040,14 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 272 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 288 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 272]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 288]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1079,12 +1066,12 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1102,14 +1089,14 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 112 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 32 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 112]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 32]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1128,10 +1115,10 @@ static void Dw_same_k4o_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1149,7 +1136,7 @@ void dw_padding_same_k4o_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1190,7 +1177,6 @@ static void Run_same_k4o(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer same_k6s3, stage 1 (depthwise 6x6): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..5, cols 2..5 */
     {
         const int vy = 0;
@@ -1202,22 +1188,22 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1235,30 +1221,30 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1277,18 +1263,18 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1306,30 +1292,30 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1346,42 +1332,42 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * in[ib + 189 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * in[ib + 196 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * in[ib + 203 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * in[ib + 280 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * in[ib + 287 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * in[ib + 294 + j]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * in[ib + j + 189]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * in[ib + j + 196]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * in[ib + j + 203]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * in[ib + j + 280]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * in[ib + j + 287]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * in[ib + j + 294]; /* tap 5,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1399,24 +1385,24 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * in[ib + 168 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * in[ib + 175 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * in[ib + 182 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * in[ib + 259 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * in[ib + 266 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * in[ib + 273 + j]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * in[ib + j + 168]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * in[ib + j + 175]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * in[ib + j + 182]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * in[ib + j + 259]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * in[ib + j + 266]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * in[ib + j + 273]; /* tap 5,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1435,22 +1421,22 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1468,30 +1454,30 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 175 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 168 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 161 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib - 84 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib - 77 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib - 70 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * in[ib + 7 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * in[ib + 14 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * in[ib + 21 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * in[ib + 98 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * in[ib + 105 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * in[ib + 112 + j]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 175]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 168]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 161]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j - 84]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j - 77]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j - 70]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * in[ib + j + 7]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * in[ib + j + 14]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * in[ib + j + 21]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * in[ib + j + 98]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * in[ib + j + 105]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * in[ib + j + 112]; /* tap 3,5 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1510,18 +1496,18 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 196 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 189 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 182 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 98 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 91 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib - 14 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib - 7 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * in[ib + 77 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * in[ib + 84 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * in[ib + 91 + j]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 196]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 189]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 182]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 105]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 98]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 91]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j - 14]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j - 7]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * in[ib + j + 77]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * in[ib + j + 84]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * in[ib + j + 91]; /* tap 3,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1535,12 +1521,11 @@ static void Dw_same_k6s3_7c1p(const float *restrict in, float *restrict out, con
 void dw_padding_same_k6s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 259 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 36; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -1581,7 +1566,6 @@ static void Run_same_k6s3(const float *in, const float *skip, float *out, const 
 /* scalar/spatial.c.in: layer valid_s1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_valid_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..10: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 11; ++vx) {
@@ -1591,15 +1575,15 @@ static void Dw_valid_s1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 208 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 416 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 432 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 448 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 208]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 416]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 432]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 448]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1617,7 +1601,7 @@ void dw_padding_valid_s1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -1658,7 +1642,6 @@ static void Run_valid_s1(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer valid_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -1668,15 +1651,15 @@ static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 34 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 136 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 170 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 272 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 289 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 306 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 17]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 34]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 136]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 170]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 272]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 289]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 306]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1687,20 +1670,19 @@ static void Dw_valid_s2_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 51 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 34 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 136 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 170 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 272 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 289 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 306 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 34]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 136]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 153]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 170]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 272]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 289]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 306]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1715,16 +1697,15 @@ void dw_padding_valid_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -1765,7 +1746,6 @@ static void Run_valid_s2(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer valid_k5, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     {
         const int vy = 0;
@@ -1776,31 +1756,31 @@ static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + 4 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 16 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 28 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 32 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 36 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 40 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 44 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 64 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 68 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 72 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 84 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 88 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 92 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 96 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 100 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 116 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 120 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 124 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 128 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 4]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 8]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 16]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 28]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 32]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 36]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 40]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 44]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 56]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 64]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 68]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 72]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 84]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 88]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 92]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 96]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 100]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 116]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 120]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 124]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 128]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1814,12 +1794,11 @@ static void Dw_valid_k5_4c1p(const float *restrict in, float *restrict out, cons
 void dw_padding_valid_k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -1860,7 +1839,6 @@ static void Run_valid_k5(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer int0, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -1870,31 +1848,31 @@ static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 81 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 90 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 126 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 135 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 153 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 162 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 189 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 198 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 207 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 216 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 225 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 252 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 261 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 270 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 279 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 288 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 18]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 27]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 63]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 72]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 81]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 90]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 126]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 135]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 153]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 162]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 189]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 198]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 207]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 216]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 225]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 252]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 261]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 270]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 279]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 288]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1905,36 +1883,35 @@ static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 27 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 27 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 63 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 72 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 81 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 90 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 126 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 135 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 144 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 153 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 162 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 189 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 198 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 207 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 216 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 225 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 252 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 261 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 270 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 279 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 288 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 27]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 63]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 72]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 81]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 90]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 126]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 135]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 144]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 153]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 162]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 189]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 198]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 207]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 216]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 225]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 252]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 261]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 270]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 279]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 288]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1945,21 +1922,19 @@ static void Dw_int0_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int0_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -2000,7 +1975,6 @@ static void Run_int0(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer int1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
@@ -2012,22 +1986,22 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 216 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2038,27 +2012,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2073,26 +2046,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 216 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2103,31 +2076,30 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2143,22 +2115,22 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2169,27 +2141,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2204,26 +2175,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 216 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2234,31 +2205,30 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2272,31 +2242,31 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 216 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 216]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2307,36 +2277,35 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 216 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 216]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2351,26 +2320,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 180 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 189 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 198 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 207 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 180]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 189]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 198]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 207]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2381,31 +2350,30 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 180 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 189 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 198 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 207 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 180]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 189]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 198]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 207]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2421,22 +2389,22 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2447,27 +2415,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2482,26 +2449,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 27 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 90 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 153 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 27]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 90]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 153]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2512,31 +2479,30 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 27 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 90 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 153 + j]; } /* tap 3,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 27]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 90]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 153]; /* tap 3,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2552,22 +2518,22 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 144 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 144]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2578,27 +2544,26 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 144 + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 72]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 63]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 45]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib + 54]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 63]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 72]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 81]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 117]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 126]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 135]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2609,21 +2574,19 @@ static void Dw_int1_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -2664,11 +2627,10 @@ static void Run_int1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 11x11x9 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 1089; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 63; ++j) stage[99 * y + 216 + j] = in[63 * y + j];
+        for (int j = 0; j < 63; ++j) stage[99 * y + j + 216] = in[63 * y + j];
     }
     /* rows 0..6 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -2679,31 +2641,31 @@ static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 99 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 108 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 135 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 216 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 225 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 234 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 297 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 306 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 315 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 324 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 333 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 396 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 405 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 414 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 423 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 432 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 27]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 99]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 108]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 117]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 126]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 135]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 198]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 207]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 216]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 225]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 234]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 297]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 306]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 315]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 324]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 333]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 396]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 405]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 414]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 423]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 432]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2714,36 +2676,35 @@ static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 126 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 135 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 198 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 216 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 225 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 234 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 297 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 306 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 315 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 324 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 333 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 396 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 405 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 414 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 423 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 432 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 27]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 99]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 126]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 135]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 198]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 207]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 216]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 225]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 234]; /* tap 2,4 */
+                vacc[0] += vw[16] * stage[ib + 297]; /* tap 3,0 */
+                vacc[0] += vw[17] * stage[ib + 306]; /* tap 3,1 */
+                vacc[0] += vw[18] * stage[ib + 315]; /* tap 3,2 */
+                vacc[0] += vw[19] * stage[ib + 324]; /* tap 3,3 */
+                vacc[0] += vw[20] * stage[ib + 333]; /* tap 3,4 */
+                vacc[0] += vw[21] * stage[ib + 396]; /* tap 4,0 */
+                vacc[0] += vw[22] * stage[ib + 405]; /* tap 4,1 */
+                vacc[0] += vw[23] * stage[ib + 414]; /* tap 4,2 */
+                vacc[0] += vw[24] * stage[ib + 423]; /* tap 4,3 */
+                vacc[0] += vw[25] * stage[ib + 432]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2754,21 +2715,19 @@ static void Dw_int2_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -2811,11 +2770,10 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer int4, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 15x15x8 copy of the input: unrolling every border class would take about 1597 lines of C (budget 800) */
     for (int j = 0; j < 1800; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 7; ++y) {
-        for (int j = 0; j < 56; ++j) stage[120 * y + 512 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[120 * y + j + 512] = in[56 * y + j];
     }
     /* rows 0..10 x cols 0..10: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 11; ++vy) {
@@ -2826,31 +2784,31 @@ static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 24 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 32 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 120 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 128 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 144 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 152 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 240 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 248 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 256 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 264 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 272 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 360 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 368 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 376 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 384 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 392 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 480 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 488 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 496 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 504 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 512 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 8]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 16]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 24]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 32]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 120]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 128]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 144]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 152]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 240]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 248]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 256]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 264]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 272]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 360]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 368]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 376]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 384]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 392]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 480]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 488]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 496]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 504]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 512]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2864,12 +2822,11 @@ static void Dw_int4_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_padding_int4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -2912,11 +2869,10 @@ static void Run_int4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer int3s2, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 19x21x32 copy of the input: unrolling every border class would take about 1029 lines of C (budget 800) */
     for (int j = 0; j < 12768; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 480; ++j) stage[672 * y + 2112 + j] = in[480 * y + j];
+        for (int j = 0; j < 480; ++j) stage[672 * y + j + 2112] = in[480 * y + j];
     }
     /* rows 0..6 x cols 0..7: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -2927,55 +2883,55 @@ static void Dw_int3s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 96 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 128 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 160 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 192 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 672 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 704 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 736 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 768 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 800 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 832 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 864 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 1344 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 1376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 1408 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 1440 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 1472 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 1504 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 1536 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 2016 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 2048 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 2080 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 2112 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * stage[ib + 2144 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * stage[ib + 2176 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * stage[ib + 2208 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * stage[ib + 2688 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * stage[ib + 2720 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * stage[ib + 2752 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * stage[ib + 2784 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * stage[ib + 2816 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * stage[ib + 2848 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * stage[ib + 2880 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * stage[ib + 3360 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * stage[ib + 3392 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * stage[ib + 3424 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * stage[ib + 3456 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * stage[ib + 3488 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * stage[ib + 3520 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * stage[ib + 3552 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * stage[ib + 4032 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * stage[ib + 4064 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * stage[ib + 4096 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * stage[ib + 4128 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * stage[ib + 4160 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * stage[ib + 4192 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * stage[ib + 4224 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 96]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 128]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 160]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 192]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 672]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 704]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 736]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 768]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 800]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 832]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 864]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 1344]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 1376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 1408]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 1440]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 1472]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 1504]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1536]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 2016]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 2048]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 2080]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 2112]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * stage[ib + j + 2144]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * stage[ib + j + 2176]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 2208]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * stage[ib + j + 2688]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * stage[ib + j + 2720]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * stage[ib + j + 2752]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * stage[ib + j + 2784]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * stage[ib + j + 2816]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * stage[ib + j + 2848]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 2880]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * stage[ib + j + 3360]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * stage[ib + j + 3392]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * stage[ib + j + 3424]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * stage[ib + j + 3456]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * stage[ib + j + 3488]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * stage[ib + j + 3520]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 3552]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * stage[ib + j + 4032]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * stage[ib + j + 4064]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * stage[ib + j + 4096]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * stage[ib + j + 4128]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * stage[ib + j + 4160]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * stage[ib + j + 4192]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * stage[ib + j + 4224]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2993,7 +2949,7 @@ void dw_padding_int3s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
 }
@@ -3036,7 +2992,6 @@ static void Run_int3s2(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer tab_a, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..10 x cols 0: kernel rows 0..2, cols 2 */
     for (int vy = 0; vy < 11; ++vy) {
         {
@@ -3047,9 +3002,9 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 140 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3067,12 +3022,12 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 135 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 140 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 135]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3089,15 +3044,15 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 10 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 130 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 135 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 140 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 130]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 135]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 140]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3116,8 +3071,8 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3136,10 +3091,10 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3157,12 +3112,12 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 10 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 65 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 70 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 65]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 70]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3176,12 +3131,11 @@ static void Dw_tab_a_5c1p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_a_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -3222,7 +3176,6 @@ static void Run_tab_a(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer tab_b, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -3233,9 +3186,9 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 34 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 34]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3246,14 +3199,13 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3269,8 +3221,8 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 17 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3281,13 +3233,12 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3301,15 +3252,15 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 544 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 527 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 510 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 255 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 238 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 34 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 544]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 527]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 510]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 255]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 238]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 34]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3320,20 +3271,19 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 510 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 238 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 34 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 510]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 238]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 34]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3348,12 +3298,12 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 544 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 527 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 255 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 17 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 544]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 527]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 255]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 17]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3364,17 +3314,16 @@ static void Dw_tab_b_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 544 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 527 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 272 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 255 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 17 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 544]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 527]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 272]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 255]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 17]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3389,16 +3338,15 @@ void dw_padding_tab_b_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -3439,11 +3387,10 @@ static void Run_tab_b(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer tab_c, stage 1 (depthwise 7x7): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x15x7 copy of the input: unrolling every border class would take about 1330 lines of C (budget 800) */
     for (int j = 0; j < 1365; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 56; ++j) stage[105 * y + 427 + j] = in[56 * y + j];
+        for (int j = 0; j < 56; ++j) stage[105 * y + j + 427] = in[56 * y + j];
     }
     /* rows 0..6 x cols 0..8: kernel rows 0..6, cols 0..6 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
@@ -3454,55 +3401,55 @@ static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 7 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 14 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 21 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 28 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 35 + j]; /* tap 0,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 42 + j]; /* tap 0,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 105 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 119 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 133 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 140 + j]; /* tap 1,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 147 + j]; /* tap 1,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 210 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 217 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 224 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 231 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 238 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 245 + j]; /* tap 2,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 252 + j]; /* tap 2,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 315 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 322 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 329 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 336 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[182 + j] * stage[ib + 343 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[189 + j] * stage[ib + 350 + j]; /* tap 3,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[196 + j] * stage[ib + 357 + j]; /* tap 3,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[203 + j] * stage[ib + 420 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[210 + j] * stage[ib + 427 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[217 + j] * stage[ib + 434 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[224 + j] * stage[ib + 441 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[231 + j] * stage[ib + 448 + j]; /* tap 4,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[238 + j] * stage[ib + 455 + j]; /* tap 4,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[245 + j] * stage[ib + 462 + j]; /* tap 4,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[252 + j] * stage[ib + 525 + j]; /* tap 5,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[259 + j] * stage[ib + 532 + j]; /* tap 5,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[266 + j] * stage[ib + 539 + j]; /* tap 5,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[273 + j] * stage[ib + 546 + j]; /* tap 5,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[280 + j] * stage[ib + 553 + j]; /* tap 5,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[287 + j] * stage[ib + 560 + j]; /* tap 5,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[294 + j] * stage[ib + 567 + j]; /* tap 5,6 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[301 + j] * stage[ib + 630 + j]; /* tap 6,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[308 + j] * stage[ib + 637 + j]; /* tap 6,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[315 + j] * stage[ib + 644 + j]; /* tap 6,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[322 + j] * stage[ib + 651 + j]; /* tap 6,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[329 + j] * stage[ib + 658 + j]; /* tap 6,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[336 + j] * stage[ib + 665 + j]; /* tap 6,5 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[343 + j] * stage[ib + 672 + j]; /* tap 6,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 7]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 14]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 21]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 28]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 35]; /* tap 0,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 42]; /* tap 0,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 105]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 112]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 119]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 126]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 133]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 140]; /* tap 1,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 147]; /* tap 1,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 210]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 217]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 224]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 231]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 238]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 245]; /* tap 2,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 252]; /* tap 2,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 315]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 322]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 329]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 336]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 182] * stage[ib + j + 343]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 189] * stage[ib + j + 350]; /* tap 3,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 196] * stage[ib + j + 357]; /* tap 3,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 203] * stage[ib + j + 420]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 210] * stage[ib + j + 427]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 217] * stage[ib + j + 434]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 224] * stage[ib + j + 441]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 231] * stage[ib + j + 448]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 238] * stage[ib + j + 455]; /* tap 4,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 245] * stage[ib + j + 462]; /* tap 4,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 252] * stage[ib + j + 525]; /* tap 5,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 259] * stage[ib + j + 532]; /* tap 5,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 266] * stage[ib + j + 539]; /* tap 5,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 273] * stage[ib + j + 546]; /* tap 5,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 280] * stage[ib + j + 553]; /* tap 5,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 287] * stage[ib + j + 560]; /* tap 5,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 294] * stage[ib + j + 567]; /* tap 5,6 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 301] * stage[ib + j + 630]; /* tap 6,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 308] * stage[ib + j + 637]; /* tap 6,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 315] * stage[ib + j + 644]; /* tap 6,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 322] * stage[ib + j + 651]; /* tap 6,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 329] * stage[ib + j + 658]; /* tap 6,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 336] * stage[ib + j + 665]; /* tap 6,5 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 343] * stage[ib + j + 672]; /* tap 6,6 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3516,12 +3463,11 @@ static void Dw_tab_c_7c1p(const float *restrict in, float *restrict out, const f
 void dw_padding_tab_c_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 350 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -3564,11 +3510,10 @@ static void Run_tab_c(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer tab_d, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 12x13x33 copy of the input: unrolling every border class would take about 870 lines of C (budget 800) */
     for (int j = 0; j < 5148; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 8; ++y) {
-        for (int j = 0; j < 297; ++j) stage[429 * y + 858 + j] = in[297 * y + j];
+        for (int j = 0; j < 297; ++j) stage[429 * y + j + 858] = in[297 * y + j];
     }
     /* rows 0..9 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 10; ++vy) {
@@ -3579,21 +3524,21 @@ static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 66 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 99 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 132 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 429 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 462 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 495 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 528 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 561 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 924 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 957 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 990 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 33]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 66]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 99]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 132]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 429]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 462]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 495]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 528]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 561]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 858]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 891]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 924]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 957]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 990]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3604,26 +3549,25 @@ static void Dw_tab_d_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 297 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 66 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 99 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 132 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 429 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 462 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 495 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 528 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 561 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 924 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 957 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 990 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 33]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 66]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 99]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 132]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 429]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 462]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 495]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 528]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 561]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 924]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 957]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 990]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3638,16 +3582,15 @@ void dw_padding_tab_d_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -3690,7 +3633,6 @@ static void Run_tab_d(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer big_same, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -3702,15 +3644,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 40 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 56 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 64 + j]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 64]; /* tap 5,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3729,15 +3671,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 40 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 56 + j]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3756,15 +3698,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 8 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 32 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 40 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 32]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3783,15 +3725,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 8 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 40 + j]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3810,15 +3752,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3837,15 +3779,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 8 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3864,15 +3806,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 40 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 32 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 8 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 32]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3891,15 +3833,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 56 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 40 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3918,15 +3860,15 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 56 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3940,12 +3882,11 @@ static void Dw_big_same_8c1p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_same_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -3986,7 +3927,6 @@ static void Run_big_same(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer big_1x1, stage 1 (depthwise 9x9): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_big_1x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 4, cols 4 */
     {
         const int vy = 0;
@@ -3998,7 +3938,7 @@ static void Dw_big_1x1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 656 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4016,7 +3956,7 @@ void dw_padding_big_1x1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 81; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4057,7 +3997,6 @@ static void Run_big_1x1(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer big_k15, stage 1 (depthwise 15x15): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 7..8, cols 7..8 */
     {
         const int vy = 0;
@@ -4069,10 +4008,10 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 3 + j]; /* tap 7,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 6 + j]; /* tap 8,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[387 + j] * in[ib + 9 + j]; /* tap 8,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 387] * in[ib + j + 9]; /* tap 8,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4091,10 +4030,10 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib - 3 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[381 + j] * in[ib + 3 + j]; /* tap 8,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[384 + j] * in[ib + 6 + j]; /* tap 8,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 381] * in[ib + j + 3]; /* tap 8,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 384] * in[ib + j + 6]; /* tap 8,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4113,10 +4052,10 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib - 6 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[297 + j] * in[ib - 3 + j]; /* tap 6,8 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[342 + j] * in[ib + 3 + j]; /* tap 7,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 297] * in[ib + j - 3]; /* tap 6,8 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 342] * in[ib + j + 3]; /* tap 7,8 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4135,10 +4074,10 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[291 + j] * in[ib - 9 + j]; /* tap 6,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[294 + j] * in[ib - 6 + j]; /* tap 6,7 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[336 + j] * in[ib - 3 + j]; /* tap 7,6 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[339 + j] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 291] * in[ib + j - 9]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 294] * in[ib + j - 6]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 336] * in[ib + j - 3]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 339] * in[ib + j]; /* tap 7,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4152,12 +4091,11 @@ static void Dw_big_k15_3c1p(const float *restrict in, float *restrict out, const
 void dw_padding_big_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 678 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -4198,11 +4136,10 @@ static void Run_big_k15(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer big_tab, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 10x11x9 copy of the input: unrolling every border class would take about 1308 lines of C (budget 800) */
     for (int j = 0; j < 990; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 2; ++y) {
-        for (int j = 0; j < 27; ++j) stage[99 * y + 432 + j] = in[27 * y + j];
+        for (int j = 0; j < 27; ++j) stage[99 * y + j + 432] = in[27 * y + j];
     }
     /* rows 0..5 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
@@ -4213,31 +4150,31 @@ static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 27 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 36 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 99 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 108 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 117 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 126 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 135 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 198 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 207 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 216 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 225 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 234 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 297 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 306 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 315 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 324 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 333 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 396 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 405 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 414 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 423 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 432 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 18]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 27]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 36]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 99]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 108]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 117]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 126]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 135]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 198]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 207]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 216]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 225]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 234]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 297]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 306]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 315]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 324]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 333]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 396]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 405]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 414]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 423]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 432]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4248,36 +4185,35 @@ static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 208;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 18 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 27 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 36 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 99 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 108 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 117 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 126 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 135 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 198 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 207 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 216 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 225 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 234 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 297 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 306 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 315 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 324 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 333 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 396 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 405 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 414 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 423 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 432 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 18]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 27]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 36]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 99]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 108]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 117]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 126]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 135]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 198]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 207]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 216]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 225]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 234]; /* tap 2,4 */
+                vacc[0] += vw[16] * stage[ib + 297]; /* tap 3,0 */
+                vacc[0] += vw[17] * stage[ib + 306]; /* tap 3,1 */
+                vacc[0] += vw[18] * stage[ib + 315]; /* tap 3,2 */
+                vacc[0] += vw[19] * stage[ib + 324]; /* tap 3,3 */
+                vacc[0] += vw[20] * stage[ib + 333]; /* tap 3,4 */
+                vacc[0] += vw[21] * stage[ib + 396]; /* tap 4,0 */
+                vacc[0] += vw[22] * stage[ib + 405]; /* tap 4,1 */
+                vacc[0] += vw[23] * stage[ib + 414]; /* tap 4,2 */
+                vacc[0] += vw[24] * stage[ib + 423]; /* tap 4,3 */
+                vacc[0] += vw[25] * stage[ib + 432]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4288,21 +4224,19 @@ static void Dw_big_tab_8c1p(const float *restrict in, float *restrict out, const
 void dw_padding_big_tab_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 208;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 208;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -4345,7 +4279,6 @@ static void Run_big_tab(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer big_tab2, stage 1 (depthwise 11x11): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 10, cols 0 */
     {
         const int vy = 0;
@@ -4357,7 +4290,7 @@ static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[444 + j] * in[ib + j]; /* tap 10,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * in[ib + j]; /* tap 10,0 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4371,12 +4304,11 @@ static void Dw_big_tab2_4c1p(const float *restrict in, float *restrict out, cons
 void dw_padding_big_tab2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 488 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 121; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -4417,7 +4349,6 @@ static void Run_big_tab2(const float *in, const float *skip, float *out, const f
 /* scalar/spatial.c.in: layer big_d4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..1: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -4427,7 +4358,7 @@ static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4439,7 +4370,7 @@ static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4453,21 +4384,19 @@ static void Dw_big_d4_8c1p(const float *restrict in, float *restrict out, const 
 void dw_padding_big_d4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct + 80;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -4508,7 +4437,6 @@ static void Run_big_d4(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer big_bot, stage 1 (depthwise 7x7): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -4519,12 +4447,11 @@ static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4535,12 +4462,11 @@ static void Dw_big_bot_1c1p(const float *restrict in, float *restrict out, const
 void dw_padding_big_bot_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -4581,7 +4507,6 @@ static void Run_big_bot(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer px_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_px_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -4593,7 +4518,7 @@ static void Dw_px_s2_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4611,7 +4536,7 @@ void dw_padding_px_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4652,7 +4577,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer px_k1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -4663,12 +4587,11 @@ static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const f
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4679,13 +4602,11 @@ static void Dw_px_k1_1c1p(const float *restrict in, float *restrict out, const f
 void dw_padding_px_k1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -4726,7 +4647,6 @@ static void Run_px_k1(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer row, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_row_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -4738,8 +4658,8 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4757,9 +4677,9 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4778,8 +4698,8 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4793,12 +4713,11 @@ static void Dw_row_8c1p(const float *restrict in, float *restrict out, const flo
 void dw_padding_row_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -4839,7 +4758,6 @@ static void Run_row(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer col, stage 1 (depthwise 5x1): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_col_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 0 */
     {
         const int vy = 0;
@@ -4851,9 +4769,9 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 10 + j]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4872,10 +4790,10 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 10 + j]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4893,11 +4811,11 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 10 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 3,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 10 + j]; /* tap 4,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 10]; /* tap 4,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4916,10 +4834,10 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 10 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 3,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 3,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4938,9 +4856,9 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 10 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 10]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4954,12 +4872,11 @@ static void Dw_col_5c1p(const float *restrict in, float *restrict out, const flo
 void dw_padding_col_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 5; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -40,10 +39,10 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -61,12 +60,12 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -85,10 +84,10 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -106,12 +105,12 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -128,15 +127,15 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 80 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -154,12 +153,12 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 80 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 64 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 72 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 64]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 72]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -178,10 +177,10 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -199,12 +198,12 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 80 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -223,10 +222,10 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 80 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 72 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 80]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 72]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -240,12 +239,11 @@ static void Dw_s2_8c1p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -286,7 +284,6 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s2e, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -296,15 +293,15 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 512 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 528 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 544 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 512]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 544]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -322,12 +319,12 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 512 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 528 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 512]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 528]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -345,12 +342,12 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 288 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 288]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -369,10 +366,10 @@ static void Dw_s2e_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -390,7 +387,7 @@ void dw_stride_dilation_s2e_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -431,7 +428,6 @@ static void Run_s2e(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -442,12 +438,12 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -466,10 +462,10 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 240 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -486,15 +482,15 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 240 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -512,12 +508,12 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 240 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -535,12 +531,12 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -559,10 +555,10 @@ static void Dw_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -580,7 +576,7 @@ void dw_stride_dilation_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -621,7 +617,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s1x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -633,10 +628,10 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 162 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -647,15 +642,14 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -670,12 +664,12 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 162 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -686,17 +680,16 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -712,10 +705,10 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -726,15 +719,14 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -749,12 +741,12 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 162 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -765,17 +757,16 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -789,15 +780,15 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 162 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 162]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -808,20 +799,19 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 162 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 162]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -836,12 +826,12 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 153 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 153]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -852,17 +842,16 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 144 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 153 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 144]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 153]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -878,10 +867,10 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -892,15 +881,14 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -915,12 +903,12 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -931,17 +919,16 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 144 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 9 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 144]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -957,10 +944,10 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 162 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 153 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 162]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 153]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -971,15 +958,14 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 81 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 162 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 153 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 162]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 153]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -990,21 +976,19 @@ static void Dw_s1x2_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s1x2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -1045,7 +1029,6 @@ static void Run_s1x2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2x1, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -1057,15 +1040,15 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1076,20 +1059,19 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1105,18 +1087,18 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1127,23 +1109,22 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1158,21 +1139,21 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1183,26 +1164,25 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1218,18 +1198,18 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1240,23 +1220,22 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1272,15 +1251,15 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1291,20 +1270,19 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1319,21 +1297,21 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1344,26 +1322,25 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1378,26 +1355,26 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1408,31 +1385,30 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1446,31 +1422,31 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 170 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 306 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 170]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 306]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1481,36 +1457,35 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 170 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 306 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 170]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 306]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1525,26 +1500,26 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 153 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 289 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 153]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 289]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1555,31 +1530,30 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 153 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 289 + j]; } /* tap 4,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 153]; /* tap 3,3 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 289]; /* tap 4,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1594,21 +1568,21 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 102 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 119 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 136 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 238 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 255 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 272 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 102]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 119]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 136]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 238]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 255]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 272]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1619,26 +1593,25 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 102 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 119 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 136 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 238 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 255 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 272 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 102]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 119]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 136]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 238]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 255]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 272]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1654,15 +1627,15 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1673,20 +1646,19 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1702,18 +1674,18 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1724,23 +1696,22 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1755,21 +1726,21 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 238 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 102 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 238]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 102]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1780,26 +1751,25 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 238 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 102 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 238]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 102]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1815,18 +1785,18 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 255 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 119 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 255]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 119]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1837,23 +1807,22 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 255 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 119 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 255]; /* tap 0,3 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 119]; /* tap 1,3 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1869,15 +1838,15 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 306 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 289 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 272 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 170 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 153 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 306]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 289]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 272]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 170]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 153]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1888,20 +1857,19 @@ static void Dw_s2x1_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 306 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 289 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 272 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 170 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 153 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 306]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 289]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 272]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 170]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 153]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1916,16 +1884,15 @@ void dw_stride_dilation_s2x1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -1966,7 +1933,6 @@ static void Run_s2x1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3x2, stage 1 (depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1978,10 +1944,10 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 98 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1999,12 +1965,12 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 98 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2023,10 +1989,10 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2044,12 +2010,12 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 98 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2066,15 +2032,15 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 98 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 98 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 98]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2092,12 +2058,12 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 98 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 91 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 91]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2116,10 +2082,10 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2137,12 +2103,12 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 98 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 84 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 84]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 7]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2161,10 +2127,10 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 98 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 91 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 98]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 91]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2178,12 +2144,11 @@ static void Dw_s3x2_7c1p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s3x2_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -2224,7 +2189,6 @@ static void Run_s3x2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2x3, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0: kernel rows 0..2, cols 1..4 */
     for (int vy = 0; vy < 6; ++vy) {
         {
@@ -2235,18 +2199,18 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 1155 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 1188 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 1221 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 1188]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 1221]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2257,23 +2221,22 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 1188 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 1221 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2287,21 +2250,21 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 660 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 1089 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 1155 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 1188 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 1221 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 1089]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 1188]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 1221]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2312,26 +2275,25 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 1089 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 1188 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 1221 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 1188]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 1221]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2346,15 +2308,15 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 1089 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 1122 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 1155 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 1089]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 1122]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 1155]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2365,20 +2327,19 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 1089 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 1122 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 1155 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib + 1089]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib + 1122]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib + 1155]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2394,14 +2355,14 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 660 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2412,19 +2373,18 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2439,16 +2399,16 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 66 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 627 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 660 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 66]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 627]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 660]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2459,21 +2419,20 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 66 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 627 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 660 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 66]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib + 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib + 627]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 660]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2489,12 +2448,12 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 33 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 33 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 528 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 561 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 594 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 33]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 33]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 528]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 561]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 594]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2505,17 +2464,16 @@ static void Dw_s2x3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 198 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 512;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 33 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 33 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 528 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 561 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 594 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 33]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 33]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib + 528]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib + 561]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib + 594]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2530,16 +2488,15 @@ void dw_stride_dilation_s2x3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 512;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 512;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -2580,7 +2537,6 @@ static void Run_s2x3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s4, stage 1 (depthwise 5x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -2592,15 +2548,15 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 72 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 76 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 140 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 144 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2618,21 +2574,21 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 64 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 72 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 76 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 128 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 132 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 140 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 144 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2651,15 +2607,15 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 64 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 128 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 132 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2677,21 +2633,21 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 132 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 128 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 72 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 76 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 140 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 144 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2708,31 +2664,31 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 140 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 132 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 128 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 76 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 64 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[76 + j] * in[ib + 72 + j]; /* tap 3,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[80 + j] * in[ib + 76 + j]; /* tap 3,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 128 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 132 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[96 + j] * in[ib + 140 + j]; /* tap 4,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[100 + j] * in[ib + 144 + j]; /* tap 4,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 76] * in[ib + j + 72]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 80] * in[ib + j + 76]; /* tap 3,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 96] * in[ib + j + 140]; /* tap 4,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 100] * in[ib + j + 144]; /* tap 4,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2750,21 +2706,21 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 140 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 76 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[68 + j] * in[ib + 64 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[72 + j] * in[ib + 68 + j]; /* tap 3,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[84 + j] * in[ib + 128 + j]; /* tap 4,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[88 + j] * in[ib + 132 + j]; /* tap 4,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[92 + j] * in[ib + 136 + j]; /* tap 4,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 68] * in[ib + j + 64]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 72] * in[ib + j + 68]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 84] * in[ib + j + 128]; /* tap 4,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 88] * in[ib + j + 132]; /* tap 4,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 92] * in[ib + j + 136]; /* tap 4,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2783,15 +2739,15 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 132 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 128 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2809,21 +2765,21 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 140 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 132 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 128 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 76 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 64 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib - 60 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 4 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 8 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 132]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 128]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 64]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j - 60]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 8]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2842,15 +2798,15 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 140 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 76 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 72 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 68 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib - 8 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 140]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 76]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 72]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 68]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j - 8]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2864,12 +2820,11 @@ static void Dw_s4_4c1p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s4_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 104 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -2910,7 +2865,6 @@ static void Run_s4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s8, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_s8_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -2920,15 +2874,15 @@ static void Dw_s8_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 5 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 10 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 75 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 85 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 150 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 155 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 5]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 10]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 75]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 80]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 85]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 150]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 155]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2942,12 +2896,11 @@ static void Dw_s8_5c1p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_s8_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -2988,7 +2941,6 @@ static void Run_s8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s3k2, stage 1 (depthwise 2x2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..1, cols 0..1 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -2998,10 +2950,10 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 210 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 210]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3013,10 +2965,10 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 40;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 210 + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 195]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 210]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3034,8 +2986,8 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 195 + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 195]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3047,8 +2999,8 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 40;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 195 + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 195]; /* tap 1,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3066,8 +3018,8 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 15 + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 15]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3079,8 +3031,8 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 40;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 15 + j]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 15]; /* tap 0,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3099,7 +3051,7 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3111,7 +3063,7 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 40;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3125,21 +3077,19 @@ static void Dw_s3k2_8c1p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_s3k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 35 * ct + 40;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 40;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -3180,7 +3130,6 @@ static void Run_s3k2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3k1v, stage 1 (depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3k1v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -3190,7 +3139,7 @@ static void Dw_s3k1v_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3204,13 +3153,11 @@ static void Dw_s3k1v_8c1p(const float *restrict in, float *restrict out, const f
 void dw_stride_dilation_s3k1v_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
         }
     }
 }
@@ -3251,7 +3198,6 @@ static void Run_s3k1v(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -3261,10 +3207,10 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3281,12 +3227,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3303,10 +3249,10 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3323,12 +3269,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3345,15 +3291,15 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3370,12 +3316,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3392,10 +3338,10 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3412,12 +3358,12 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3434,10 +3380,10 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3451,12 +3397,11 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -3497,7 +3442,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -3507,10 +3451,10 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 405 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3521,15 +3465,14 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3543,12 +3486,12 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 405 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3559,17 +3502,16 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3583,10 +3525,10 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3597,15 +3539,14 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3619,12 +3560,12 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 405 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3635,17 +3576,16 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3659,15 +3599,15 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 405 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 405]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3678,20 +3618,19 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 405 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 405]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3705,12 +3644,12 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 351 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 378 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 351]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 378]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3721,17 +3660,16 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 351 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 378 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 351]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 378]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3745,10 +3683,10 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3759,15 +3697,14 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3781,12 +3718,12 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 351 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 27 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 351]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 27]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3797,17 +3734,16 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 351 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 27 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 351]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 27]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3821,10 +3757,10 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 405 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 378 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 27 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 405]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 378]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 27]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3835,15 +3771,14 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 126 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 405 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 378 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 27 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 405]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 378]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 27]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3854,21 +3789,19 @@ static void Dw_d3_8c1p(const float *restrict in, float *restrict out, const floa
 void dw_stride_dilation_d3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -3909,7 +3842,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d2s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3921,10 +3853,10 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 848 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3942,12 +3874,12 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 784 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 848 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3966,10 +3898,10 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 784 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3987,12 +3919,12 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 240 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 848 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4009,15 +3941,15 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 240 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 784 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 848 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 848]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4035,12 +3967,12 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 784 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 816 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 784]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 816]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4059,10 +3991,10 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 240 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4080,12 +4012,12 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 240 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 304 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 240]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 304]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4104,10 +4036,10 @@ static void Dw_d2s2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 272 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 272 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 272]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 272]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4125,7 +4057,7 @@ void dw_stride_dilation_d2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -4166,7 +4098,6 @@ static void Run_d2s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer d3s2k5, stage 1 (depthwise 5x5): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 2..4, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -4177,15 +4108,15 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4202,18 +4133,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4230,21 +4161,21 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4262,18 +4193,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4290,15 +4221,15 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4317,18 +4248,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4346,22 +4277,22 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4379,26 +4310,26 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4417,22 +4348,22 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4450,18 +4381,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4479,21 +4410,21 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4510,26 +4441,26 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4546,31 +4477,31 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + 309 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j + 309]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4588,26 +4519,26 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + 300 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j + 300]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4624,21 +4555,21 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + 273 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + 282 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + 291 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j + 273]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j + 282]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j + 291]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4657,18 +4588,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4686,22 +4617,22 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4719,26 +4650,26 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + 165 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j + 165]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4757,22 +4688,22 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + 156 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j + 156]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4790,18 +4721,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + 129 + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + 138 + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + 147 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j + 129]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j + 138]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j + 147]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4819,15 +4750,15 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4844,18 +4775,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4872,21 +4803,21 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib - 267 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib - 123 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + 21 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j - 267]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j - 123]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j + 21]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4904,18 +4835,18 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 276 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib - 132 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + 12 + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 276]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j - 132]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j + 12]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4932,15 +4863,15 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 303 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 294 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 285 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib - 159 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib - 150 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib - 141 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib - 15 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib - 6 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + 3 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 303]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 294]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 285]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j - 159]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j - 150]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j - 141]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j - 15]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j - 6]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j + 3]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4954,12 +4885,11 @@ static void Dw_d3s2k5_3c1p(const float *restrict in, float *restrict out, const 
 void dw_stride_dilation_d3s2k5_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -5000,7 +4930,6 @@ static void Run_d3s2k5(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer d1x2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..1: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5011,10 +4940,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5026,10 +4955,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5047,12 +4976,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5064,12 +4993,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5087,10 +5016,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5102,10 +5031,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5122,12 +5051,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5139,12 +5068,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5161,15 +5090,15 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5181,15 +5110,15 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 341 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 341]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5206,12 +5135,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5223,12 +5152,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 217 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 217]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5246,10 +5175,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5261,10 +5190,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5282,12 +5211,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 62 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 62]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5299,12 +5228,12 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 217 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 62 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 217]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 62]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5322,10 +5251,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5337,10 +5266,10 @@ static void Dw_d1x2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 341 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 62 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 341]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 62]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5358,16 +5287,15 @@ void dw_stride_dilation_d1x2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct + 240;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -5408,7 +5336,6 @@ static void Run_d1x2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer d2x3, stage 1 (depthwise 3x5): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..2: kernel rows 1..2, cols 2..4 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -5418,12 +5345,12 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5440,14 +5367,14 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5464,16 +5391,16 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5490,14 +5417,14 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5514,12 +5441,12 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5536,15 +5463,15 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5561,18 +5488,18 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5589,21 +5516,21 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib + 160 + j]; /* tap 2,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j + 160]; /* tap 2,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5620,18 +5547,18 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib + 148 + j]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j + 148]; /* tap 2,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5648,15 +5575,15 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib + 124 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j + 124]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5673,12 +5600,12 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5695,14 +5622,14 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5719,16 +5646,16 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib - 112 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + 24 + j]; /* tap 1,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j - 112]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j + 24]; /* tap 1,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5745,14 +5672,14 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 124 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 12 + j]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 124]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 12]; /* tap 1,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5769,12 +5696,12 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 148 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 136 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib - 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 12 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 148]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 136]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j - 24]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 12]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5788,12 +5715,11 @@ static void Dw_d2x3_4c1p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_d2x3_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 64 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -5834,7 +5760,6 @@ static void Run_d2x3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer d2s3v, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d2s3v_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -5844,15 +5769,15 @@ static void Dw_d2s3v_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 34 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 68 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 476 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 510 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 544 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 952 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 986 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1020 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 34]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 68]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 476]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 510]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 544]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 952]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 986]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1020]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5863,20 +5788,19 @@ static void Dw_d2s3v_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 68 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 34 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 68 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 476 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 510 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 544 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 952 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 986 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 1020 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 34]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 68]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 476]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 510]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 544]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 952]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 986]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 1020]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -5891,16 +5815,15 @@ void dw_stride_dilation_d2s3v_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -5941,7 +5864,6 @@ static void Run_d2s3v(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer d8k2, stage 1 (depthwise 2x2): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -5951,7 +5873,7 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5969,8 +5891,8 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5987,7 +5909,7 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 128 + j]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6005,8 +5927,8 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6025,10 +5947,10 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 160 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 160]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6046,8 +5968,8 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 128 + j]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 128]; /* tap 1,0 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6064,7 +5986,7 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6082,8 +6004,8 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6100,7 +6022,7 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 160 + j]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 160]; /* tap 0,0 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6114,12 +6036,11 @@ static void Dw_d8k2_4c1p(const float *restrict in, float *restrict out, const fl
 void dw_stride_dilation_d8k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -6160,7 +6081,6 @@ static void Run_d8k2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer d3x1s13, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -6171,8 +6091,8 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 512 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6189,12 +6109,12 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 112 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 496 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 504 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 512 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 496]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 504]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6212,9 +6132,9 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 512 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6231,15 +6151,15 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 264 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 112 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 496 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 504 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 512 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 496]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 504]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 512]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6257,8 +6177,8 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6275,12 +6195,12 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 264 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 112 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 120 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 264]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 112]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 120]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6294,12 +6214,11 @@ static void Dw_d3x1s13_8c1p(const float *restrict in, float *restrict out, const
 void dw_stride_dilation_d3x1s13_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -6340,7 +6259,6 @@ static void Run_d3x1s13(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer d2s2t, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 2, cols 0..2 */
     {
         const int vy = 0;
@@ -6351,9 +6269,9 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 20 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6372,8 +6290,8 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6391,12 +6309,12 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 20 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 70]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6415,10 +6333,10 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6435,15 +6353,15 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 180 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 170 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 160 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib - 70 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 20 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 180]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 170]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 160]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j - 70]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 20]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6461,12 +6379,12 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 180 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 170 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 90 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib - 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 10 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 180]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 170]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 90]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j - 80]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6480,12 +6398,11 @@ static void Dw_d2s2t_5c1p(const float *restrict in, float *restrict out, const f
 void dw_stride_dilation_d2s2t_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -6526,7 +6443,6 @@ static void Run_d2s2t(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer d3s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6538,10 +6454,10 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3315 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6552,15 +6468,14 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6575,12 +6490,12 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3315 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6591,17 +6506,16 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6617,10 +6531,10 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6631,15 +6545,14 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6654,12 +6567,12 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3315 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6670,17 +6583,16 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6694,15 +6606,15 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3315 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3315]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6713,20 +6625,19 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 3315 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 3315]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6741,12 +6652,12 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2925 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2925]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6757,17 +6668,16 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 2925 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 3120 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 2925]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 3120]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6783,10 +6693,10 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6797,15 +6707,14 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6820,12 +6729,12 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2925 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 195 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2925]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 195]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6836,17 +6745,16 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 2925 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 195 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 2925]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 195]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6862,10 +6770,10 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3315 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 195 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3315]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 195]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6876,15 +6784,14 @@ static void Dw_d3s3_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 390 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 3315 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 3120 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 195 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 3315]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 3120]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 195]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6899,16 +6806,15 @@ void dw_stride_dilation_d3s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[65 * k + o0];
         }
     }
 }

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer s1, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -40,10 +39,10 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -61,12 +60,12 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -85,10 +84,10 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -106,12 +105,12 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -128,15 +127,15 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -154,12 +153,12 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 56 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 56]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -178,10 +177,10 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -199,12 +198,12 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -223,10 +222,10 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -240,12 +239,11 @@ static void Up_s1_8c1p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_s1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -286,7 +284,6 @@ static void Run_s1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -298,7 +295,7 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -316,8 +313,8 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -335,7 +332,7 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -353,8 +350,8 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 144 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -371,10 +368,10 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -391,8 +388,8 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -410,7 +407,7 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -427,8 +424,8 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -445,7 +442,7 @@ static void Up_s2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -463,7 +460,7 @@ void dwdeconv_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -504,7 +501,6 @@ static void Run_s2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s3, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -514,7 +510,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -525,12 +521,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -544,7 +539,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -555,12 +550,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 17;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -574,7 +568,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -585,12 +579,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 26;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -604,7 +597,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -615,12 +608,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 143;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -634,7 +626,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -645,12 +637,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 152;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -664,7 +655,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -675,12 +666,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 161;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -694,7 +684,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -705,12 +695,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 278;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -724,7 +713,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -735,12 +724,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 287;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -754,7 +742,7 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -765,12 +753,11 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = 405 * vy + 27 * vx + 296;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -781,21 +768,19 @@ static void Up_s3_8c1p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -836,7 +821,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s23, stage 1 (transposed depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s23_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -848,7 +832,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -859,12 +843,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -879,8 +862,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 0,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -891,13 +874,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -912,7 +894,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -923,12 +905,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 33;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -943,8 +924,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -955,13 +936,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -977,7 +957,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -988,12 +968,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1008,8 +987,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 85 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 85]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1020,13 +999,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1040,10 +1018,10 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 85 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 102 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 85]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 102]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1054,15 +1032,14 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 16;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 85 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 102 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 0,4 */
+                vacc[0] += vw[12] * in[ib - 85]; /* tap 2,1 */
+                vacc[0] += vw[15] * in[ib - 102]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1076,8 +1053,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 85 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 85]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1088,13 +1065,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 33;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 85 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib]; /* tap 0,2 */
+                vacc[0] += vw[13] * in[ib - 85]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1108,10 +1084,10 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 17 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 68 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 85 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 17]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 68]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 85]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1122,15 +1098,14 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 17 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 68 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 17]; /* tap 0,0 */
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                vacc[0] += vw[11] * in[ib - 68]; /* tap 2,0 */
+                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1145,8 +1120,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 85 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 85]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1157,13 +1132,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 50;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 85 + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 0,3 */
+                vacc[0] += vw[14] * in[ib - 85]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1178,7 +1152,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1189,12 +1163,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 271;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1208,8 +1181,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 17 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 17]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1220,13 +1193,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 271;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 17 + j]; } /* tap 1,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[10] * in[ib - 17]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1240,7 +1212,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1251,12 +1223,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 288;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1270,8 +1241,8 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1282,13 +1253,12 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 305;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,0 */
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1303,7 +1273,7 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1314,12 +1284,11 @@ static void Up_s23_8c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = 510 * vy + 51 * vx + 305;
                 const float *restrict vw = w + 256;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 1,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1334,16 +1303,15 @@ void dwdeconv_s23_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 256;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 256;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -1384,7 +1352,6 @@ static void Run_s23(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer s2k4, stage 1 (transposed depthwise 4x4): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -1396,7 +1363,7 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1414,8 +1381,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 4 + j]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 4]; /* tap 1,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1433,8 +1400,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1453,7 +1420,7 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1471,8 +1438,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib - 32 + j]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j - 32]; /* tap 3,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1489,10 +1456,10 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 4 + j]; /* tap 1,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[56 + j] * in[ib - 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[64 + j] * in[ib - 36 + j]; /* tap 3,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 4]; /* tap 1,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 56] * in[ib + j - 32]; /* tap 3,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 64] * in[ib + j - 36]; /* tap 3,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1509,10 +1476,10 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[52 + j] * in[ib - 28 + j]; /* tap 3,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib - 32 + j]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 52] * in[ib + j - 28]; /* tap 3,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j - 32]; /* tap 3,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1530,8 +1497,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[60 + j] * in[ib - 32 + j]; /* tap 3,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 60] * in[ib + j - 32]; /* tap 3,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1549,8 +1516,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1567,10 +1534,10 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + 32 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 28 + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j + 32]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 28]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1587,10 +1554,10 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib + 36 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 4 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 36]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 4]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1608,8 +1575,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1628,7 +1595,7 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1646,8 +1613,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[48 + j] * in[ib - 4 + j]; /* tap 2,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 48] * in[ib + j - 4]; /* tap 2,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1665,8 +1632,8 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 4 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 4]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1685,7 +1652,7 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[44 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 44] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1699,12 +1666,11 @@ static void Up_s2k4_4c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s2k4_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 68 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -1745,7 +1711,6 @@ static void Run_s2k4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0: kernel rows 1, cols 0 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -1756,7 +1721,7 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1768,7 +1733,7 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1785,8 +1750,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 15 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 15]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1798,8 +1763,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 15 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 15]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1816,7 +1781,7 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1828,7 +1793,7 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1846,8 +1811,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1859,8 +1824,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1877,10 +1842,10 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 90 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 15 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 90]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 15]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1892,10 +1857,10 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 105 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 90 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 105]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 90]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1912,8 +1877,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 105]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1925,8 +1890,8 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 105 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 105]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1940,21 +1905,19 @@ static void Up_s2out_8c1p(const float *restrict in, float *restrict out, const f
 void dwdeconv_s2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct + 80;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
 }
@@ -1995,7 +1958,6 @@ static void Run_s2out(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer s3out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..9 step 3: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -2005,7 +1967,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2016,12 +1978,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2035,7 +1996,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2046,12 +2007,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 65;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[6] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2065,7 +2025,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 33 + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 33]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2076,12 +2036,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 98;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 33 + j]; } /* tap 1,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib + 33]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2095,7 +2054,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2106,12 +2065,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 362;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[8] * in[ib]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2125,7 +2083,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2136,12 +2094,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 395;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[9] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2155,7 +2112,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 33 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 33]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2166,12 +2123,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 428;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 33 + j]; } /* tap 2,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[7] * in[ib + 33]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2185,7 +2141,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 132 + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 132]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2196,12 +2152,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 692;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 132 + j]; } /* tap 0,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib + 132]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2215,7 +2170,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 132 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 132]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2226,12 +2181,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 725;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 132 + j]; } /* tap 0,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib + 132]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2245,7 +2199,7 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 165 + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 165]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2256,12 +2210,11 @@ static void Up_s3out_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 990 * vy + 99 * vx + 758;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 165 + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib + 165]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2276,16 +2229,15 @@ void dwdeconv_s3out_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
 }
@@ -2326,7 +2278,6 @@ static void Run_s3out(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer s1d2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 0..1, cols 0..1 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -2336,10 +2287,10 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2356,12 +2307,12 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2378,10 +2329,10 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2398,12 +2349,12 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2420,15 +2371,15 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2445,12 +2396,12 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2467,10 +2418,10 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2487,12 +2438,12 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2509,10 +2460,10 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2526,12 +2477,11 @@ static void Up_s1d2_8c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_s1d2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -2572,7 +2522,6 @@ static void Run_s1d2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2d2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows none, cols none */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -2662,10 +2611,10 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2683,12 +2632,12 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2707,10 +2656,10 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2743,12 +2692,12 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2765,15 +2714,15 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2791,12 +2740,12 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2831,10 +2780,10 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2852,12 +2801,12 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2876,10 +2825,10 @@ static void Up_s2d2_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2897,7 +2846,7 @@ void dwdeconv_s2d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -2938,7 +2887,6 @@ static void Run_s2d2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer v2, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_v2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -2950,7 +2898,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2968,8 +2916,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2988,7 +2936,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3006,7 +2954,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3024,8 +2972,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3042,10 +2990,10 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3063,8 +3011,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3081,8 +3029,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3101,7 +3049,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3119,8 +3067,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3139,7 +3087,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3157,7 +3105,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3175,7 +3123,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3192,8 +3140,8 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3211,7 +3159,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3228,7 +3176,7 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3242,12 +3190,11 @@ static void Up_v2_8c1p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_v2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -3288,7 +3235,6 @@ static void Run_v2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer v2out, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -3300,7 +3246,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3318,8 +3264,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3338,7 +3284,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3356,7 +3302,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3374,8 +3320,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3392,10 +3338,10 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3413,8 +3359,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 8 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 8]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3431,8 +3377,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3451,7 +3397,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3469,8 +3415,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 56 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 56]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3489,7 +3435,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3507,7 +3453,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 56 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 56]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3525,7 +3471,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3542,8 +3488,8 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3561,7 +3507,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3578,7 +3524,7 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3658,12 +3604,11 @@ static void Up_v2out_8c1p(const float *restrict in, float *restrict out, const f
 void dwdeconv_v2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -3704,7 +3649,6 @@ static void Run_v2out(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer v3k2, stage 1 (transposed depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -3714,7 +3658,7 @@ static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3731,7 +3675,7 @@ static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3763,7 +3707,7 @@ static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3780,7 +3724,7 @@ static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3854,12 +3798,11 @@ static void Up_v3k2_5c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_v3k2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 25 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -3900,7 +3843,6 @@ static void Run_v3k2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer v3k2out, stage 1 (transposed depthwise 2x2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 3 x cols 0..12 step 3: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 5; ++vy) {
         for (int vx = 0; vx < 5; ++vx) {
@@ -3910,7 +3852,7 @@ static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3927,7 +3869,7 @@ static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4007,7 +3949,7 @@ static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4024,7 +3966,7 @@ static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4098,12 +4040,11 @@ static void Up_v3k2out_5c1p(const float *restrict in, float *restrict out, const
 void dwdeconv_v3k2out_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 25 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 4; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -4144,7 +4085,6 @@ static void Run_v3k2out(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer vd23, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..2: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -4155,7 +4095,7 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4173,8 +4113,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4192,8 +4132,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4211,7 +4151,7 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4229,8 +4169,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4248,10 +4188,10 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4269,10 +4209,10 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4290,8 +4230,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4308,9 +4248,9 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4327,12 +4267,12 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4349,12 +4289,12 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4371,9 +4311,9 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 42 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 42]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4391,8 +4331,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4410,10 +4350,10 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 42 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 42]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4431,10 +4371,10 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 63 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 63]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4452,8 +4392,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 84 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 84]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4471,7 +4411,7 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4489,8 +4429,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 84 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 84]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4508,8 +4448,8 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 105 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 105]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4527,7 +4467,7 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 126 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 126]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4601,12 +4541,11 @@ static void Up_vd23_7c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_vd23_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -4647,7 +4586,6 @@ static void Run_vd23(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer v8, stage 1 (transposed depthwise 8x8): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Up_v8_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..8 step 8 x cols 0..8 step 8: kernel rows 0, cols 0 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -4657,7 +4595,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4674,7 +4612,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4691,7 +4629,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4708,7 +4646,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4725,7 +4663,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 0,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4742,7 +4680,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + j]; /* tap 0,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j]; /* tap 0,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4759,7 +4697,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + j]; /* tap 0,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j]; /* tap 0,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4776,7 +4714,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4793,7 +4731,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4810,7 +4748,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4827,7 +4765,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4844,7 +4782,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 1,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4861,7 +4799,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib + j]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j]; /* tap 1,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4878,7 +4816,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib + j]; /* tap 1,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4895,7 +4833,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 1,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 1,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4912,7 +4850,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4929,7 +4867,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4946,7 +4884,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4963,7 +4901,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4980,7 +4918,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4997,7 +4935,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5014,7 +4952,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib + j]; /* tap 2,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j]; /* tap 2,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5031,7 +4969,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib + j]; /* tap 2,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j]; /* tap 2,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5048,7 +4986,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5065,7 +5003,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5082,7 +5020,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[78 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 78] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5099,7 +5037,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[81 + j] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 81] * in[ib + j]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5116,7 +5054,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[84 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 84] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5133,7 +5071,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[87 + j] * in[ib + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 87] * in[ib + j]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5150,7 +5088,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[90 + j] * in[ib + j]; /* tap 3,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 90] * in[ib + j]; /* tap 3,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5167,7 +5105,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[93 + j] * in[ib + j]; /* tap 3,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 93] * in[ib + j]; /* tap 3,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5184,7 +5122,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 3,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 3,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5201,7 +5139,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[99 + j] * in[ib + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 99] * in[ib + j]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5218,7 +5156,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[102 + j] * in[ib + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 102] * in[ib + j]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5235,7 +5173,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[105 + j] * in[ib + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 105] * in[ib + j]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5252,7 +5190,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[108 + j] * in[ib + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 108] * in[ib + j]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5269,7 +5207,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[111 + j] * in[ib + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 111] * in[ib + j]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5286,7 +5224,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[114 + j] * in[ib + j]; /* tap 4,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 114] * in[ib + j]; /* tap 4,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5303,7 +5241,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[117 + j] * in[ib + j]; /* tap 4,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 117] * in[ib + j]; /* tap 4,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5320,7 +5258,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[120 + j] * in[ib + j]; /* tap 4,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 120] * in[ib + j]; /* tap 4,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5337,7 +5275,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[123 + j] * in[ib + j]; /* tap 5,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 123] * in[ib + j]; /* tap 5,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5354,7 +5292,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[126 + j] * in[ib + j]; /* tap 5,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 126] * in[ib + j]; /* tap 5,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5371,7 +5309,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[129 + j] * in[ib + j]; /* tap 5,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 129] * in[ib + j]; /* tap 5,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5388,7 +5326,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[132 + j] * in[ib + j]; /* tap 5,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 132] * in[ib + j]; /* tap 5,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5405,7 +5343,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[135 + j] * in[ib + j]; /* tap 5,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 135] * in[ib + j]; /* tap 5,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5422,7 +5360,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[138 + j] * in[ib + j]; /* tap 5,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 138] * in[ib + j]; /* tap 5,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5439,7 +5377,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[141 + j] * in[ib + j]; /* tap 5,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 141] * in[ib + j]; /* tap 5,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5456,7 +5394,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 5,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 5,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5473,7 +5411,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[147 + j] * in[ib + j]; /* tap 6,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 147] * in[ib + j]; /* tap 6,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5490,7 +5428,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[150 + j] * in[ib + j]; /* tap 6,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 150] * in[ib + j]; /* tap 6,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5507,7 +5445,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[153 + j] * in[ib + j]; /* tap 6,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 153] * in[ib + j]; /* tap 6,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5524,7 +5462,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[156 + j] * in[ib + j]; /* tap 6,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 156] * in[ib + j]; /* tap 6,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5541,7 +5479,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[159 + j] * in[ib + j]; /* tap 6,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 159] * in[ib + j]; /* tap 6,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5558,7 +5496,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[162 + j] * in[ib + j]; /* tap 6,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 162] * in[ib + j]; /* tap 6,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5575,7 +5513,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[165 + j] * in[ib + j]; /* tap 6,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 165] * in[ib + j]; /* tap 6,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5592,7 +5530,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[168 + j] * in[ib + j]; /* tap 6,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 168] * in[ib + j]; /* tap 6,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5609,7 +5547,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[171 + j] * in[ib + j]; /* tap 7,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 171] * in[ib + j]; /* tap 7,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5626,7 +5564,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[174 + j] * in[ib + j]; /* tap 7,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 174] * in[ib + j]; /* tap 7,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5643,7 +5581,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[177 + j] * in[ib + j]; /* tap 7,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 177] * in[ib + j]; /* tap 7,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5660,7 +5598,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[180 + j] * in[ib + j]; /* tap 7,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 180] * in[ib + j]; /* tap 7,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5677,7 +5615,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[183 + j] * in[ib + j]; /* tap 7,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 183] * in[ib + j]; /* tap 7,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5694,7 +5632,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[186 + j] * in[ib + j]; /* tap 7,5 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 186] * in[ib + j]; /* tap 7,5 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5711,7 +5649,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[189 + j] * in[ib + j]; /* tap 7,6 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 189] * in[ib + j]; /* tap 7,6 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5728,7 +5666,7 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 7,7 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5742,12 +5680,11 @@ static void Up_v8_3c1p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_v8_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 195 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 64; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -5788,7 +5725,6 @@ static void Run_v8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer p1, stage 1 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_p1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -5798,7 +5734,7 @@ static void Up_p1_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5815,8 +5751,8 @@ static void Up_p1_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5833,8 +5769,8 @@ static void Up_p1_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 45 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 45]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5851,10 +5787,10 @@ static void Up_p1_5c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 50 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 50]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 45]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5868,12 +5804,11 @@ static void Up_p1_5c1p(const float *restrict in, float *restrict out, const floa
 void dwdeconv_p1_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -5914,7 +5849,6 @@ static void Run_p1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer p1out, stage 1 (transposed depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..16 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -5924,7 +5858,7 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5941,8 +5875,8 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib + 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j + 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5960,7 +5894,7 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5977,8 +5911,8 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib + 45 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j + 45]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5995,10 +5929,10 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib + 50 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j + 50]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 45]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6016,8 +5950,8 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib + 45 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j + 45]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6035,7 +5969,7 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6053,8 +5987,8 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 5 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 5]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6073,7 +6007,7 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6087,12 +6021,11 @@ static void Up_p1out_5c1p(const float *restrict in, float *restrict out, const f
 void dwdeconv_p1out_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -6133,7 +6066,6 @@ static void Run_p1out(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer ptab, stage 1 (transposed depthwise 5x5): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0,2, cols 0 */
     {
         const int vy = 0;
@@ -6145,8 +6077,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6165,10 +6097,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6186,12 +6118,12 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 9 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6210,8 +6142,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6229,10 +6161,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6250,9 +6182,9 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6270,12 +6202,12 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6292,15 +6224,15 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib + 15 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + 9 + j]; /* tap 0,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib - 21 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j + 15]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j + 9]; /* tap 0,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6318,9 +6250,9 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6337,12 +6269,12 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib - 18 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6361,8 +6293,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6381,10 +6313,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6402,12 +6334,12 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[33 + j] * in[ib + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[39 + j] * in[ib - 3 + j]; /* tap 2,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[45 + j] * in[ib - 6 + j]; /* tap 2,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[63 + j] * in[ib - 15 + j]; /* tap 4,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[69 + j] * in[ib - 18 + j]; /* tap 4,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[75 + j] * in[ib - 21 + j]; /* tap 4,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 33] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 39] * in[ib + j - 3]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 45] * in[ib + j - 6]; /* tap 2,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 63] * in[ib + j - 15]; /* tap 4,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 69] * in[ib + j - 18]; /* tap 4,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 75] * in[ib + j - 21]; /* tap 4,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6426,8 +6358,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6445,10 +6377,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[36 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[42 + j] * in[ib - 3 + j]; /* tap 2,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[66 + j] * in[ib - 15 + j]; /* tap 4,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[72 + j] * in[ib - 18 + j]; /* tap 4,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 36] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 42] * in[ib + j - 3]; /* tap 2,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 66] * in[ib + j - 15]; /* tap 4,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 72] * in[ib + j - 18]; /* tap 4,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6466,8 +6398,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6485,10 +6417,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6505,12 +6437,12 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 15 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[30 + j] * in[ib + 9 + j]; /* tap 1,4 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 6 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 15]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 30] * in[ib + j + 9]; /* tap 1,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6528,8 +6460,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 15 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6546,10 +6478,10 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 15 + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 12 + j]; /* tap 1,3 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 3 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 15]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 12]; /* tap 1,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6568,7 +6500,7 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6587,8 +6519,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6606,9 +6538,9 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 3,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[54 + j] * in[ib - 3 + j]; /* tap 3,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[60 + j] * in[ib - 6 + j]; /* tap 3,4 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 3,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 54] * in[ib + j - 3]; /* tap 3,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 60] * in[ib + j - 6]; /* tap 3,4 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6627,7 +6559,7 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6645,8 +6577,8 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[51 + j] * in[ib + j]; /* tap 3,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[57 + j] * in[ib - 3 + j]; /* tap 3,3 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 51] * in[ib + j]; /* tap 3,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 57] * in[ib + j - 3]; /* tap 3,3 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6660,12 +6592,11 @@ static void Up_ptab_3c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_ptab_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 78 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -6706,7 +6637,6 @@ static void Run_ptab(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer pd3, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..9 step 3 x cols 0..9 step 3: kernel rows none, cols none */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -6811,10 +6741,10 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6832,12 +6762,12 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6856,10 +6786,10 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6908,12 +6838,12 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6930,15 +6860,15 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 35 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 35]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6956,12 +6886,12 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 28 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 21 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 28]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 21]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7011,10 +6941,10 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7032,12 +6962,12 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + 7 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 21 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j + 7]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 21]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7056,10 +6986,10 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 28 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 35 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 28]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 35]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7166,12 +7096,11 @@ static void Up_pd3_7c1p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_pd3_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -7212,7 +7141,6 @@ static void Run_pd3(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer k1s2, stage 1 (transposed depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 step 2 x cols 0..12 step 2: kernel rows 0, cols 0 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -7221,12 +7149,11 @@ static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 26 * vy + 2 * vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7238,11 +7165,10 @@ static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 26 * vy + 2 * vx + 1;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7254,11 +7180,10 @@ static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 26 * vy + 2 * vx + 13;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7270,11 +7195,10 @@ static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 26 * vy + 2 * vx + 14;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
+                vacc[0] = vw[0];
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7285,13 +7209,11 @@ static void Up_k1s2_1c1p(const float *restrict in, float *restrict out, const fl
 void dwdeconv_k1s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -7332,7 +7254,6 @@ static void Run_k1s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k1px, stage 1 (transposed depthwise 1x1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_k1px_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -7344,7 +7265,7 @@ static void Up_k1px_8c1p(const float *restrict in, float *restrict out, const fl
                 const float *restrict vw = w + 16 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7355,12 +7276,11 @@ static void Up_k1px_8c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 64;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7375,18 +7295,15 @@ void dwdeconv_k1px_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         {
-            const int k = 0;
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[j + 8] = w->dw_w[o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct + 64;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 64;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -7427,7 +7344,6 @@ static void Run_k1px(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer px_s3, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -7439,7 +7355,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7458,7 +7374,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7477,7 +7393,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7496,7 +7412,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7515,7 +7431,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7534,7 +7450,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7553,7 +7469,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7572,7 +7488,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7591,7 +7507,7 @@ static void Up_px_s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7609,7 +7525,7 @@ void dwdeconv_px_s3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -7650,7 +7566,6 @@ static void Run_px_s3(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer px_k7, stage 1 (transposed depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -7662,7 +7577,7 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7673,12 +7588,11 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 36 * vy + 18 * vx + 8;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[17] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7694,7 +7608,7 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7705,12 +7619,11 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 36 * vy + 18 * vx + 17;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + j]; } /* tap 2,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[18] * in[ib]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7726,7 +7639,7 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7737,12 +7650,11 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 36 * vy + 18 * vx + 26;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + j]; } /* tap 3,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[24] * in[ib]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7758,7 +7670,7 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7769,12 +7681,11 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 36 * vy + 18 * vx + 35;
                 const float *restrict vw = w + 400;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + j]; } /* tap 3,3 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[25] * in[ib]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7785,21 +7696,19 @@ static void Up_px_k7_8c1p(const float *restrict in, float *restrict out, const f
 void dwdeconv_px_k7_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct + 400;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 400;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 49; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -7840,7 +7749,6 @@ static void Run_px_k7(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer k15, stage 1 (transposed depthwise 15x15): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Up_k15_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 5..7, cols 5..7 */
     {
         const int vy = 0;
@@ -7852,15 +7760,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[324 + j] * in[ib + 32 + j]; /* tap 5,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[328 + j] * in[ib + 28 + j]; /* tap 5,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[332 + j] * in[ib + 24 + j]; /* tap 5,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[384 + j] * in[ib + 20 + j]; /* tap 6,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[388 + j] * in[ib + 16 + j]; /* tap 6,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[444 + j] * in[ib + 8 + j]; /* tap 7,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 324] * in[ib + j + 32]; /* tap 5,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 328] * in[ib + j + 28]; /* tap 5,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 332] * in[ib + j + 24]; /* tap 5,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 384] * in[ib + j + 20]; /* tap 6,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 388] * in[ib + j + 16]; /* tap 6,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * in[ib + j + 8]; /* tap 7,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7879,15 +7787,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[328 + j] * in[ib + 28 + j]; /* tap 5,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[332 + j] * in[ib + 24 + j]; /* tap 5,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[336 + j] * in[ib + 20 + j]; /* tap 5,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[388 + j] * in[ib + 16 + j]; /* tap 6,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[396 + j] * in[ib + 8 + j]; /* tap 6,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 328] * in[ib + j + 28]; /* tap 5,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 332] * in[ib + j + 24]; /* tap 5,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 336] * in[ib + j + 20]; /* tap 5,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 388] * in[ib + j + 16]; /* tap 6,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 396] * in[ib + j + 8]; /* tap 6,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7906,15 +7814,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[332 + j] * in[ib + 24 + j]; /* tap 5,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[336 + j] * in[ib + 20 + j]; /* tap 5,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[340 + j] * in[ib + 16 + j]; /* tap 5,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[396 + j] * in[ib + 8 + j]; /* tap 6,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[400 + j] * in[ib + 4 + j]; /* tap 6,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[460 + j] * in[ib - 8 + j]; /* tap 7,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 332] * in[ib + j + 24]; /* tap 5,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 336] * in[ib + j + 20]; /* tap 5,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 340] * in[ib + j + 16]; /* tap 5,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 396] * in[ib + j + 8]; /* tap 6,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 400] * in[ib + j + 4]; /* tap 6,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 460] * in[ib + j - 8]; /* tap 7,9 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7933,15 +7841,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[384 + j] * in[ib + 20 + j]; /* tap 6,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[388 + j] * in[ib + 16 + j]; /* tap 6,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[444 + j] * in[ib + 8 + j]; /* tap 7,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[504 + j] * in[ib - 4 + j]; /* tap 8,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[508 + j] * in[ib - 8 + j]; /* tap 8,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 384] * in[ib + j + 20]; /* tap 6,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 388] * in[ib + j + 16]; /* tap 6,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * in[ib + j + 8]; /* tap 7,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 504] * in[ib + j - 4]; /* tap 8,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 508] * in[ib + j - 8]; /* tap 8,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7960,15 +7868,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[388 + j] * in[ib + 16 + j]; /* tap 6,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[396 + j] * in[ib + 8 + j]; /* tap 6,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[508 + j] * in[ib - 8 + j]; /* tap 8,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[516 + j] * in[ib - 16 + j]; /* tap 8,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 388] * in[ib + j + 16]; /* tap 6,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 396] * in[ib + j + 8]; /* tap 6,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 508] * in[ib + j - 8]; /* tap 8,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 516] * in[ib + j - 16]; /* tap 8,8 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7987,15 +7895,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[392 + j] * in[ib + 12 + j]; /* tap 6,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[396 + j] * in[ib + 8 + j]; /* tap 6,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[400 + j] * in[ib + 4 + j]; /* tap 6,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[460 + j] * in[ib - 8 + j]; /* tap 7,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[516 + j] * in[ib - 16 + j]; /* tap 8,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[520 + j] * in[ib - 20 + j]; /* tap 8,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 392] * in[ib + j + 12]; /* tap 6,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 396] * in[ib + j + 8]; /* tap 6,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 400] * in[ib + j + 4]; /* tap 6,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 460] * in[ib + j - 8]; /* tap 7,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 516] * in[ib + j - 16]; /* tap 8,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 520] * in[ib + j - 20]; /* tap 8,9 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8014,15 +7922,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[444 + j] * in[ib + 8 + j]; /* tap 7,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[504 + j] * in[ib - 4 + j]; /* tap 8,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[508 + j] * in[ib - 8 + j]; /* tap 8,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[564 + j] * in[ib - 16 + j]; /* tap 9,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[568 + j] * in[ib - 20 + j]; /* tap 9,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[572 + j] * in[ib - 24 + j]; /* tap 9,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 444] * in[ib + j + 8]; /* tap 7,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 504] * in[ib + j - 4]; /* tap 8,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 508] * in[ib + j - 8]; /* tap 8,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 564] * in[ib + j - 16]; /* tap 9,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 568] * in[ib + j - 20]; /* tap 9,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 572] * in[ib + j - 24]; /* tap 9,7 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8041,15 +7949,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[448 + j] * in[ib + 4 + j]; /* tap 7,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[508 + j] * in[ib - 8 + j]; /* tap 8,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[516 + j] * in[ib - 16 + j]; /* tap 8,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[568 + j] * in[ib - 20 + j]; /* tap 9,6 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[572 + j] * in[ib - 24 + j]; /* tap 9,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[576 + j] * in[ib - 28 + j]; /* tap 9,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 448] * in[ib + j + 4]; /* tap 7,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 508] * in[ib + j - 8]; /* tap 8,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 516] * in[ib + j - 16]; /* tap 8,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 568] * in[ib + j - 20]; /* tap 9,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 572] * in[ib + j - 24]; /* tap 9,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 576] * in[ib + j - 28]; /* tap 9,8 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8068,15 +7976,15 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[452 + j] * in[ib + j]; /* tap 7,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[456 + j] * in[ib - 4 + j]; /* tap 7,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[460 + j] * in[ib - 8 + j]; /* tap 7,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[512 + j] * in[ib - 12 + j]; /* tap 8,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[516 + j] * in[ib - 16 + j]; /* tap 8,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[520 + j] * in[ib - 20 + j]; /* tap 8,9 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[572 + j] * in[ib - 24 + j]; /* tap 9,7 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[576 + j] * in[ib - 28 + j]; /* tap 9,8 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[580 + j] * in[ib - 32 + j]; /* tap 9,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 452] * in[ib + j]; /* tap 7,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 456] * in[ib + j - 4]; /* tap 7,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 460] * in[ib + j - 8]; /* tap 7,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 512] * in[ib + j - 12]; /* tap 8,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 516] * in[ib + j - 16]; /* tap 8,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 520] * in[ib + j - 20]; /* tap 8,9 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 572] * in[ib + j - 24]; /* tap 9,7 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 576] * in[ib + j - 28]; /* tap 9,8 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 580] * in[ib + j - 32]; /* tap 9,9 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8090,12 +7998,11 @@ static void Up_k15_4c1p(const float *restrict in, float *restrict out, const flo
 void dwdeconv_k15_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 904 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 225; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
 }
@@ -8137,7 +8044,6 @@ static void Run_k15(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer nobias, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -8161,13 +8067,12 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8183,7 +8088,7 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 17 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 17]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8195,14 +8100,13 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8217,7 +8121,7 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8229,13 +8133,12 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8251,7 +8154,7 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 119 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 119]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8263,14 +8166,13 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8285,9 +8187,9 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
                 for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 17 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 119 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 17]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 119]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8299,16 +8201,15 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 16;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 17 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 119 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 136 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 17]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 119]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib - 136]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8322,8 +8223,8 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 119 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 119]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8335,14 +8236,13 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 33;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 119 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[7] * in[ib - 119]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8357,7 +8257,7 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8369,13 +8269,12 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8389,8 +8288,8 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8402,14 +8301,13 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 254;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 17 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[3] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib - 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8423,7 +8321,7 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8435,13 +8333,12 @@ static void Up_nobias_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 476 * vy + 34 * vx + 271;
                 const float *restrict vw = w + 144;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8459,11 +8356,10 @@ void dwdeconv_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 9 * ct + 144;
-        const int o0 = ct + 16;
+        float *restrict d = packed + 144;
+        const int o0 = 16;
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k] = w->dw_w[17 * k + o0];
         }
     }
 }
@@ -8504,7 +8400,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer amm, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_amm_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 3: kernel rows 0..1, cols 0 */
     {
         const int vy = 0;
@@ -8515,8 +8410,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8529,8 +8424,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8549,8 +8444,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8563,8 +8458,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8583,8 +8478,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8597,8 +8492,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8616,9 +8511,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8631,9 +8526,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + 93 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j + 93]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8651,9 +8546,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8666,9 +8561,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + 93 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j + 93]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8686,9 +8581,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8701,9 +8596,9 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib + 93 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j + 93]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8722,8 +8617,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8736,8 +8631,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 93 + j]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 93]; /* tap 2,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8756,8 +8651,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8770,8 +8665,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib - 93 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j - 93]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8790,8 +8685,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8804,8 +8699,8 @@ static void Up_amm_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib - 93 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j - 93]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -8824,16 +8719,15 @@ void dwdeconv_amm_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct + 240;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -8874,7 +8768,6 @@ static void Run_amm(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer res, stage 1 (transposed depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_res_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..2, cols 0..2 */
     {
         const int vy = 0;
@@ -8886,15 +8779,15 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8915,18 +8808,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8946,21 +8839,21 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -8981,18 +8874,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9013,15 +8906,15 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9042,18 +8935,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9074,22 +8967,22 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9109,26 +9002,26 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9149,22 +9042,22 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9185,18 +9078,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9216,21 +9109,21 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9250,26 +9143,26 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9288,31 +9181,31 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 448 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 448]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9332,26 +9225,26 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 432 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 432]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9371,21 +9264,21 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 416 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 400 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 384 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 416]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 400]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 384]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9406,18 +9299,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9438,22 +9331,22 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9473,26 +9366,26 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 240 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 240]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9513,22 +9406,22 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9549,18 +9442,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 208 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 192 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 176 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 208]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 192]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 176]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9581,15 +9474,15 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9610,18 +9503,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9641,21 +9534,21 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 176 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 384 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 176]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 384]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9676,18 +9569,18 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 192 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 400 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 192]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 400]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9708,15 +9601,15 @@ static void Up_res_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 208 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 224 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 240 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 416 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 432 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib - 448 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 208]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 224]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 240]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 416]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 432]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j - 448]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9736,7 +9629,7 @@ void dwdeconv_res_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -9778,7 +9671,6 @@ static void Run_res(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer resout, stage 1 (transposed depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_resout_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -9790,10 +9682,10 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9805,16 +9697,15 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -9830,12 +9721,12 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9847,18 +9738,17 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -9873,14 +9763,14 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9892,20 +9782,19 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -9921,12 +9810,12 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9938,18 +9827,17 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -9965,12 +9853,12 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -9982,18 +9870,17 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10009,15 +9896,15 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10029,21 +9916,20 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10058,18 +9944,18 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10081,24 +9967,23 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10114,15 +9999,15 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10134,21 +10019,20 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10163,14 +10047,14 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10182,20 +10066,19 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10210,18 +10093,18 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10233,24 +10116,23 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10264,22 +10146,22 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 144 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 144]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10291,28 +10173,27 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + 72 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib + 72]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10327,18 +10208,18 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 63 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 54 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 144 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 63]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 54]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 144]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10350,24 +10231,23 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + 63 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 54 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 45 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib + 63]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib + 54]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib + 45]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10383,12 +10263,12 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10400,18 +10280,17 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10427,15 +10306,15 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10447,21 +10326,20 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10476,18 +10354,18 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 9 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 54 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 117 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 144 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 9]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 54]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 117]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 144]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10499,24 +10377,23 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 9 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 54 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 117 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[4] * in[ib + 9]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[8] * in[ib - 54]; /* tap 2,0 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[12] * in[ib - 117]; /* tap 3,0 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10532,15 +10409,15 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 18 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 63 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 72 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 81 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 126 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 135 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 144 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 18]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 63]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 72]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 81]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 126]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 135]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 144]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -10552,21 +10429,20 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 63 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 128;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 18 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 63 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 72 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 81 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib - 126 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib - 135 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib - 144 + j]; } /* tap 3,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib - 18]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib - 63]; /* tap 2,1 */
+                vacc[0] += vw[10] * in[ib - 72]; /* tap 2,2 */
+                vacc[0] += vw[11] * in[ib - 81]; /* tap 2,3 */
+                vacc[0] += vw[13] * in[ib - 126]; /* tap 3,1 */
+                vacc[0] += vw[14] * in[ib - 135]; /* tap 3,2 */
+                vacc[0] += vw[15] * in[ib - 144]; /* tap 3,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -10577,19 +10453,17 @@ static void Up_resout_8c1p(const float *restrict in, float *restrict out, const 
 void dwdeconv_resout_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 128 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 16; ++k) {
             for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 16 * ct + 128;
-        const int o0 = ct + 8;
+        float *restrict d = packed + 128;
+        const int o0 = 8;
         for (int k = 0; k < 16; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k] = w->dw_w[9 * k + o0];
         }
     }
 }

@@ -38,7 +38,6 @@
 /* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -50,10 +49,10 @@ static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -71,12 +70,12 @@ static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -95,10 +94,10 @@ static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -111,7 +110,6 @@ static void Dw_f1_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -122,12 +120,12 @@ static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -144,15 +142,15 @@ static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -170,12 +168,12 @@ static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -188,7 +186,6 @@ static void Dw_f1_R2N4_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -199,12 +196,12 @@ static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -221,15 +218,15 @@ static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -247,12 +244,12 @@ static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -265,7 +262,6 @@ static void Dw_f1_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -277,10 +273,10 @@ static void Dw_f1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -298,12 +294,12 @@ static void Dw_f1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -322,10 +318,10 @@ static void Dw_f1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -356,9 +352,9 @@ static void Pw_f1_P32_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -374,21 +370,21 @@ static void Pw_f1_P32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -415,9 +411,9 @@ static void Pw_f1_P128_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -433,21 +429,21 @@ static void Pw_f1_P128_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -474,9 +470,9 @@ static void Pw_f1_P64_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -492,21 +488,21 @@ static void Pw_f1_P64_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -520,17 +516,16 @@ void fact_f1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4160 * g + 260 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -541,7 +536,7 @@ void fact_f1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 640,   /* stage 2's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
     };
     Dw_f1_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f1_P32_4x4(scratch, out, packed + S2_W, in);
@@ -595,7 +590,6 @@ static void Run_f1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -609,19 +603,19 @@ static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -641,28 +635,28 @@ static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -683,20 +677,20 @@ static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -710,7 +704,6 @@ static void Dw_f2_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -722,28 +715,28 @@ static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -762,40 +755,40 @@ static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -815,28 +808,28 @@ static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -850,7 +843,6 @@ static void Dw_f2_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -863,20 +855,20 @@ static void Dw_f2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -896,28 +888,28 @@ static void Dw_f2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1984 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1984];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -938,20 +930,20 @@ static void Dw_f2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2112 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2112];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -983,9 +975,9 @@ static void Pw_f2_P32_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1001,21 +993,21 @@ static void Pw_f2_P32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1042,9 +1034,9 @@ static void Pw_f2_P64_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1060,21 +1052,21 @@ static void Pw_f2_P64_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1088,17 +1080,16 @@ void fact_f2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 8256 * g + 516 * n + 1280;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 1280;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -1109,7 +1100,7 @@ void fact_f2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 1280,   /* stage 2's packed weights */
+        S2_W = 1280,      /* stage 2's packed weights */
     };
     Dw_f2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f2_P32_4x4(scratch, out, packed + S2_W, in);
@@ -1237,9 +1228,9 @@ static void Pw_f3_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f3_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1250,21 +1241,21 @@ static void Pw_f3_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1274,13 +1265,12 @@ static void Pw_f3_4x4(const float *restrict in, float *restrict out, const float
 void fact_f3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1600 * g + 100 * n;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -1334,7 +1324,6 @@ static void Run_f3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1346,10 +1335,10 @@ static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1367,12 +1356,12 @@ static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1391,10 +1380,10 @@ static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1407,7 +1396,6 @@ static void Dw_f4_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -1418,12 +1406,12 @@ static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1440,15 +1428,15 @@ static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1466,12 +1454,12 @@ static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1484,7 +1472,6 @@ static void Dw_f4_R2N4_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -1495,12 +1482,12 @@ static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1517,15 +1504,15 @@ static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2112 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2112]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1543,12 +1530,12 @@ static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1984 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1984]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1561,7 +1548,6 @@ static void Dw_f4_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f4_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1573,10 +1559,10 @@ static void Dw_f4_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1594,12 +1580,12 @@ static void Dw_f4_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1984 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1984]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1618,10 +1604,10 @@ static void Dw_f4_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1722,9 +1708,9 @@ static void Pw_f4_P32_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1735,21 +1721,21 @@ static void Pw_f4_P32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1778,9 +1764,9 @@ static void Pw_f4_P128_4x4(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1791,21 +1777,21 @@ static void Pw_f4_P128_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1834,9 +1820,9 @@ static void Pw_f4_P64_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f4_S2[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1847,21 +1833,21 @@ static void Pw_f4_P64_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
+                v += res[ob + j + 64];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
+                v += res[ob + j + 192];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1875,17 +1861,16 @@ void fact_f4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 832 * g + 52 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -1896,7 +1881,7 @@ void fact_f4(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 640,   /* stage 2's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
     };
     Dw_f4_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f4_P32_4x4(scratch, out, packed + S2_W, in);
@@ -1959,7 +1944,6 @@ static void Run_f4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 15; ++vy) {
         for (int vx = 0; vx < 15; ++vx) {
@@ -1969,15 +1953,15 @@ static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2176 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2176]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1995,12 +1979,12 @@ static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2018,12 +2002,12 @@ static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2176 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2176]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2042,10 +2026,10 @@ static void Dw_b1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2076,9 +2060,9 @@ static void Pw_b1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2092,15 +2076,15 @@ static void Pw_b1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -2109,7 +2093,6 @@ static void Pw_b1_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer b1, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -2121,7 +2104,7 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2141,8 +2124,8 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2162,7 +2145,7 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2182,8 +2165,8 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2202,10 +2185,10 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 64 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1088 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 64]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1088]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2224,8 +2207,8 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 1024 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 1024]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2245,7 +2228,7 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2264,8 +2247,8 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2284,7 +2267,7 @@ static void Up_b1_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2304,17 +2287,16 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4160 * g + 260 * n + 640;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -2323,7 +2305,7 @@ void fact_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[64 * k + o0 + j];
         }
     }
 }
@@ -2333,8 +2315,8 @@ void fact_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 16384,   /* stage 2's output in scratch */
-        S2_W = 640,   /* stage 2's packed weights */
-        S3_W = 4800,   /* stage 3's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
+        S3_W = 4800,      /* stage 3's packed weights */
     };
     Dw_b1_S1_8c1p(in, scratch, packed);
     Pw_b1_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2380,7 +2362,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 8 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_t2_R1N8_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 7 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 8; ++vy) {
         for (int vx = 0; vx < 15; ++vx) {
@@ -2390,15 +2371,15 @@ static void Dw_t2_R1N8_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2176 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2176]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2416,12 +2397,12 @@ static void Dw_t2_R1N8_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2434,7 +2415,6 @@ static void Dw_t2_R1N8_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 7 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_t2_R1N7_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 6 x cols 0..14: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 7; ++vy) {
         for (int vx = 0; vx < 15; ++vx) {
@@ -2444,15 +2424,15 @@ static void Dw_t2_R1N7_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2176 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2176]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2470,12 +2450,12 @@ static void Dw_t2_R1N7_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4160 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4160]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2488,7 +2468,6 @@ static void Dw_t2_R1N7_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer t2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_t2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..14: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -2499,12 +2478,12 @@ static void Dw_t2_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2176 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2176]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2523,10 +2502,10 @@ static void Dw_t2_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2112 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2112]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2557,9 +2536,9 @@ static void Pw_t2_P128_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2575,17 +2554,17 @@ static void Pw_t2_P128_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -2612,9 +2591,9 @@ static void Pw_t2_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2630,17 +2609,17 @@ static void Pw_t2_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -2667,9 +2646,9 @@ static void Pw_t2_P16_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2685,17 +2664,17 @@ static void Pw_t2_P16_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -2709,17 +2688,16 @@ void fact_t2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 8320 * g + 260 * n + 640;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -2730,7 +2708,7 @@ void fact_t2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 640,   /* stage 2's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
     };
     {   /* bands of 8 rows */
         const int y = 0;
@@ -2785,7 +2763,6 @@ static void Run_t2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2799,19 +2776,19 @@ static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2831,28 +2808,28 @@ static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2873,20 +2850,20 @@ static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2900,7 +2877,6 @@ static void Dw_f5_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -2912,28 +2888,28 @@ static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -2952,40 +2928,40 @@ static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3005,28 +2981,28 @@ static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3040,7 +3016,6 @@ static void Dw_f5_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3053,20 +3028,20 @@ static void Dw_f5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3086,28 +3061,28 @@ static void Dw_f5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1920 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1920];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3128,20 +3103,20 @@ static void Dw_f5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2176 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2176];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 128 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 128];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -3307,9 +3282,9 @@ static void Pw_f5_P16_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f5_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3320,21 +3295,21 @@ static void Pw_f5_P16_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -3363,9 +3338,9 @@ static void Pw_f5_P32_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f5_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3376,21 +3351,21 @@ static void Pw_f5_P32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -3404,17 +3379,16 @@ void fact_f5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 6272 * g + 196 * n + 2560;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 196 * n + 2560;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -3425,7 +3399,7 @@ void fact_f5(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 2560,   /* stage 2's packed weights */
+        S2_W = 2560,      /* stage 2's packed weights */
     };
     Dw_f5_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f5_P16_4x4(scratch, out, packed + S2_W, in);
@@ -3617,9 +3591,9 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f6_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 128 + k] * vk[j];
-                    vacc2[j] += in[ib + 256 + k] * vk[j];
-                    vacc3[j] += in[ib + 384 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 128] * vk[j];
+                    vacc2[j] += in[ib + k + 256] * vk[j];
+                    vacc3[j] += in[ib + k + 384] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3630,21 +3604,21 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -3654,13 +3628,12 @@ static void Pw_f6_4x4(const float *restrict in, float *restrict out, const float
 void fact_f6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 1664 * g + 52 * n;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 52 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -3722,7 +3695,6 @@ static void Run_f6(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -3732,15 +3704,15 @@ static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4224 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4352 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4224]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4352]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3758,12 +3730,12 @@ static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4224 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4224]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3781,12 +3753,12 @@ static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2304 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2304]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3805,10 +3777,10 @@ static void Dw_b2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3839,9 +3811,9 @@ static void Pw_b2_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3855,15 +3827,15 @@ static void Pw_b2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -3872,7 +3844,6 @@ static void Pw_b2_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer b2, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -3884,7 +3855,7 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3904,8 +3875,8 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3925,7 +3896,7 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3945,8 +3916,8 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3965,10 +3936,10 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1152 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1152]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -3987,8 +3958,8 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 1024 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 1024]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -4008,7 +3979,7 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -4027,8 +3998,8 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -4047,7 +4018,7 @@ static void Up_b2_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -4067,17 +4038,16 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 16512 * g + 516 * n + 1280;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 1280;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -4086,7 +4056,7 @@ void fact_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[128 * k + o0 + j];
         }
     }
 }
@@ -4096,8 +4066,8 @@ void fact_b2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 8192,   /* stage 2's output in scratch */
-        S2_W = 1280,   /* stage 2's packed weights */
-        S3_W = 17792,   /* stage 3's packed weights */
+        S2_W = 1280,     /* stage 2's packed weights */
+        S3_W = 17792,    /* stage 3's packed weights */
     };
     Dw_b2_S1_8c1p(in, scratch, packed);
     Pw_b2_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -4143,7 +4113,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = y0;
@@ -4155,15 +4124,15 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4182,18 +4151,18 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4211,21 +4180,21 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4244,18 +4213,18 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4274,15 +4243,15 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4295,7 +4264,6 @@ static void Dw_f7_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..4, cols 2..4 */
     {
         const int vy = y0;
@@ -4307,18 +4275,18 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4337,22 +4305,22 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4370,26 +4338,26 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4408,22 +4376,22 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4442,18 +4410,18 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4466,7 +4434,6 @@ static void Dw_f7_R2N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 4 rows (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..4, cols 2..4 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -4477,21 +4444,21 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4509,26 +4476,26 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4545,31 +4512,31 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 4352 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 4352]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4587,26 +4554,26 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 4224 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 4224]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4624,21 +4591,21 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 3840 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 3968 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 4096 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 3840]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 3968]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 4096]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4651,7 +4618,6 @@ static void Dw_f7_R3N4_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..3, cols 2..4 */
     {
         const int vy = y0;
@@ -4663,18 +4629,18 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4693,22 +4659,22 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4726,26 +4692,26 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 2304 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 2304]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4764,22 +4730,22 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 2176 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 2176]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4798,18 +4764,18 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 1792 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 1920 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 2048 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 1792]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 1920]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 2048]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4822,7 +4788,6 @@ static void Dw_f7_R4N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f7, stage 1 (depthwise 5x5), band of 1 row (row class 5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 2..4 */
     {
         const int vy = y0;
@@ -4834,15 +4799,15 @@ static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4861,18 +4826,18 @@ static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4890,21 +4855,21 @@ static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3840 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 1792 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3840]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 1792]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4923,18 +4888,18 @@ static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3968 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1920 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 128 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3968]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1920]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 128]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4953,15 +4918,15 @@ static void Dw_f7_R5N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 4352 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 4224 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4096 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 2304 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 2048 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 256 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 4352]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 4224]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4096]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 2304]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 2048]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 256]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4992,9 +4957,9 @@ static void Pw_f7_P16_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5010,21 +4975,21 @@ static void Pw_f7_P16_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -5051,9 +5016,9 @@ static void Pw_f7_P64_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5069,21 +5034,21 @@ static void Pw_f7_P64_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 128 + j];
+                v += res[ob + j + 128];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 384 + j];
+                v += res[ob + j + 384];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -5097,17 +5062,16 @@ void fact_f7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 16512 * g + 516 * n + 3328;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 3328;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -5118,7 +5082,7 @@ void fact_f7(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 3328,   /* stage 2's packed weights */
+        S2_W = 3328,      /* stage 2's packed weights */
     };
     Dw_f7_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f7_P16_4x4(scratch, out, packed + S2_W, in);
@@ -5172,7 +5136,6 @@ static void Run_f7(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer t3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0..6: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 7; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -5182,15 +5145,15 @@ static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2304 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4224 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4352 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2304]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4224]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4352]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5208,12 +5171,12 @@ static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4224 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4224]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5231,12 +5194,12 @@ static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2304 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2304]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5255,10 +5218,10 @@ static void Dw_t3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2176 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2176]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5289,9 +5252,9 @@ static void Pw_t3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5307,17 +5270,17 @@ static void Pw_t3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -5331,17 +5294,16 @@ void fact_t3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 33024 * g + 516 * n + 1280;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 1280;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -5398,7 +5360,6 @@ static void Run_t3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -5410,10 +5371,10 @@ static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5431,12 +5392,12 @@ static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5455,10 +5416,10 @@ static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5471,7 +5432,6 @@ static void Dw_f8_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -5482,12 +5442,12 @@ static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5504,15 +5464,15 @@ static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5530,12 +5490,12 @@ static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5548,7 +5508,6 @@ static void Dw_f8_R2N4_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -5559,12 +5518,12 @@ static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5581,15 +5540,15 @@ static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 2304 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 2304]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5607,12 +5566,12 @@ static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1792 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2048 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1792]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2048]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5625,7 +5584,6 @@ static void Dw_f8_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f8, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f8_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -5637,10 +5595,10 @@ static void Dw_f8_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5658,12 +5616,12 @@ static void Dw_f8_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1792 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1792]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5682,10 +5640,10 @@ static void Dw_f8_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 2304 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2048 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 2304]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2048]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5978,9 +5936,9 @@ static void Pw_f8_P8_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5991,21 +5949,21 @@ static void Pw_f8_P8_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 512 + j];
+                v += res[ob + j + 512];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 768 + j];
+                v += res[ob + j + 768];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -6034,9 +5992,9 @@ static void Pw_f8_P32_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6047,21 +6005,21 @@ static void Pw_f8_P32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 512 + j];
+                v += res[ob + j + 512];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 768 + j];
+                v += res[ob + j + 768];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -6090,9 +6048,9 @@ static void Pw_f8_P16_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_f8_S2[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6103,21 +6061,21 @@ static void Pw_f8_P16_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 256 + j];
+                v += res[ob + j + 256];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 512 + j];
+                v += res[ob + j + 512];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 768 + j];
+                v += res[ob + j + 768];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -6131,17 +6089,16 @@ void fact_f8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 12544 * g + 196 * n + 2560;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 196 * n + 2560;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -6152,7 +6109,7 @@ void fact_f8(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 2560,   /* stage 2's packed weights */
+        S2_W = 2560,      /* stage 2's packed weights */
     };
     Dw_f8_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f8_P8_4x4(scratch, out, packed + S2_W, in);
@@ -6216,7 +6173,6 @@ static void Run_f8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0..2: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 3; ++vy) {
         for (int vx = 0; vx < 3; ++vx) {
@@ -6226,15 +6182,15 @@ static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 512 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2560 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4352 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 4608 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2560]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4352]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 4608]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6252,12 +6208,12 @@ static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4096 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 4352 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4096]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 4352]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6275,12 +6231,12 @@ static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 512 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2560 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2560]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6299,10 +6255,10 @@ static void Dw_b3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2048 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2304 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2048]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2304]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6333,9 +6289,9 @@ static void Pw_b3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 256; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 256 + s];
-                const float vi2 = in[ib + 512 + s];
-                const float vi3 = in[ib + 768 + s];
+                const float vi1 = in[ib + s + 256];
+                const float vi2 = in[ib + s + 512];
+                const float vi3 = in[ib + s + 768];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6349,15 +6305,15 @@ static void Pw_b3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -6366,7 +6322,6 @@ static void Pw_b3_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer b3, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -6378,7 +6333,7 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6398,8 +6353,8 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6419,7 +6374,7 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6439,8 +6394,8 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6459,10 +6414,10 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1024 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1280 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1024]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1280]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6481,8 +6436,8 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 1024 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 1024]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6502,7 +6457,7 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6521,8 +6476,8 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6541,7 +6496,7 @@ static void Up_b3_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6561,17 +6516,16 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 65792 * g + 1028 * n + 2560;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 1028 * n + 2560;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -6580,7 +6534,7 @@ void fact_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[256 * k + o0 + j];
         }
     }
 }
@@ -6590,8 +6544,8 @@ void fact_b3(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         S2_OUT = 4096,   /* stage 2's output in scratch */
-        S2_W = 2560,   /* stage 2's packed weights */
-        S3_W = 68352,   /* stage 3's packed weights */
+        S2_W = 2560,     /* stage 2's packed weights */
+        S3_W = 68352,    /* stage 3's packed weights */
     };
     Dw_b3_S1_8c1p(in, scratch, packed);
     Pw_b3_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6639,7 +6593,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -6653,19 +6606,19 @@ static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6685,28 +6638,28 @@ static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6727,20 +6680,20 @@ static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6754,7 +6707,6 @@ static void Dw_f9_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -6766,28 +6718,28 @@ static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6806,40 +6758,40 @@ static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6859,28 +6811,28 @@ static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6894,7 +6846,6 @@ static void Dw_f9_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer f9, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_f9_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -6907,20 +6858,20 @@ static void Dw_f9_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6940,28 +6891,28 @@ static void Dw_f9_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 1792 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 1792];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6982,20 +6933,20 @@ static void Dw_f9_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 2304 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 2304];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 2048 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 2048];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7028,9 +6979,9 @@ static void Pw_f9_P8_4x4(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 128; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 512 + s];
-                    const float vi2 = in[ib + 1024 + s];
-                    const float vi3 = in[ib + 1536 + s];
+                    const float vi1 = in[ib + s + 512];
+                    const float vi2 = in[ib + s + 1024];
+                    const float vi3 = in[ib + s + 1536];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -7046,21 +6997,21 @@ static void Pw_f9_P8_4x4(const float *restrict in, float *restrict out, const fl
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    v += res[ob + 256 + j];
+                    v += res[ob + j + 256];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 256 + j] = v;
+                    out[ob + j + 256] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    v += res[ob + 512 + j];
+                    v += res[ob + j + 512];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 512 + j] = v;
+                    out[ob + j + 512] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    v += res[ob + 768 + j];
+                    v += res[ob + j + 768];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 768 + j] = v;
+                    out[ob + j + 768] = v;
                 }
             }
         }
@@ -7089,9 +7040,9 @@ static void Pw_f9_P16_4x4(const float *restrict in, float *restrict out, const f
                 for (int s = 0; s < 128; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 512 + s];
-                    const float vi2 = in[ib + 1024 + s];
-                    const float vi3 = in[ib + 1536 + s];
+                    const float vi1 = in[ib + s + 512];
+                    const float vi2 = in[ib + s + 1024];
+                    const float vi3 = in[ib + s + 1536];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -7107,21 +7058,21 @@ static void Pw_f9_P16_4x4(const float *restrict in, float *restrict out, const f
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    v += res[ob + 256 + j];
+                    v += res[ob + j + 256];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 256 + j] = v;
+                    out[ob + j + 256] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    v += res[ob + 512 + j];
+                    v += res[ob + j + 512];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 512 + j] = v;
+                    out[ob + j + 512] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    v += res[ob + 768 + j];
+                    v += res[ob + j + 768];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 768 + j] = v;
+                    out[ob + j + 768] = v;
                 }
             }
         }
@@ -7136,7 +7087,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     for (int g = 0; g < 4; ++g) {
@@ -7145,7 +7096,7 @@ void fact_f9_pack(const sg_weights *w, float *packed)
             const int o0 = 64 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -7156,7 +7107,7 @@ void fact_f9(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 2048,   /* floats of an output row */
-        S2_W = 5120,   /* stage 2's packed weights */
+        S2_W = 5120,      /* stage 2's packed weights */
     };
     Dw_f9_R1N1_8c1p(in, scratch, packed, 0);
     Pw_f9_P8_4x4(scratch, out, packed + S2_W, in);

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -40,10 +39,10 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 48 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -62,12 +61,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 48 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -87,10 +86,10 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -109,12 +108,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 48 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -132,15 +131,15 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 48 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 48 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 48]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -159,12 +158,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 48 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 40 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 40]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -184,10 +183,10 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -206,12 +205,12 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 48 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -231,10 +230,10 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 48 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 40 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 48]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 40]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -249,12 +248,11 @@ static void Dw_d1_8c1p(const float *restrict in, float *restrict out, const floa
 void golden_d1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
 }
@@ -312,9 +310,9 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
-                    const float vi3 = in[ib + 24 + s];
+                    const float vi1 = in[ib + s + 8];
+                    const float vi2 = in[ib + s + 16];
+                    const float vi3 = in[ib + s + 24];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -330,17 +328,17 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 36 + j] = v;
+                    out[ob + j + 36] = v;
                 }
             }
         }
@@ -358,7 +356,7 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 2; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
+                    const float vi1 = in[ib + s + 8];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -372,7 +370,7 @@ static void Pw_p2_4x3(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
             }
         }
@@ -384,12 +382,11 @@ void golden_p2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 9 * g + 9 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 9 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 2; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 2 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[2 * o0 + 2 * j + s];
             }
         }
     }
@@ -440,7 +437,6 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -452,10 +448,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -468,10 +464,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -490,12 +486,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -508,12 +504,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -533,10 +529,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -549,10 +545,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -571,12 +567,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -589,12 +585,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -612,15 +608,15 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -633,15 +629,15 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 72 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 72]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -660,12 +656,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 60 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 60]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -678,12 +674,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 48 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 60 + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 48]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 60]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -703,10 +699,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -719,10 +715,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -741,12 +737,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 12 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 12]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -759,12 +755,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 48 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 48]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -784,10 +780,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -800,10 +796,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 72 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 60 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib - 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 72]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 60]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j - 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -835,9 +831,9 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 12 + s];
-                const float vi2 = in[ib + 24 + s];
-                const float vi3 = in[ib + 36 + s];
+                const float vi1 = in[ib + s + 12];
+                const float vi2 = in[ib + s + 24];
+                const float vi3 = in[ib + s + 36];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -852,18 +848,18 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 12 + j];
-                out[ob + 12 + j] = v;
+                v += res[ob + j + 12];
+                out[ob + j + 12] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 24 + j];
-                out[ob + 24 + j] = v;
+                v += res[ob + j + 24];
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 36 + j];
-                out[ob + 36 + j] = v;
+                v += res[ob + j + 36];
+                out[ob + j + 36] = v;
             }
         }
     }
@@ -881,7 +877,7 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 12];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -894,8 +890,8 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 12 + j];
-                out[ob + 12 + j] = v;
+                v += res[ob + j + 12];
+                out[ob + j + 12] = v;
             }
         }
     }
@@ -905,31 +901,28 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
 void golden_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[12 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 80;
-        const int o0 = 4 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 156 * g + 52 * n + 120;
-            const int o0 = 12 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -994,7 +987,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -1005,12 +997,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 72 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 132 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 132]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1022,12 +1014,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 132 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 132]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1045,15 +1037,15 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 72 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 108 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 132 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 108]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 132]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1065,15 +1057,15 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 1,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 108 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib + 132 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 108]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j + 132]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1091,12 +1083,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 108 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 108]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1108,12 +1100,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 108 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 108]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1132,10 +1124,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 72 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1147,10 +1139,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1169,12 +1161,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 72 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 72]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1186,12 +1178,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + 12 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 72 + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j + 12]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 72]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1210,10 +1202,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 60 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 60]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1225,10 +1217,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 60 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 48]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 60]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1259,9 +1251,9 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 12; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 12 + s];
-                const float vi2 = in[ib + 24 + s];
-                const float vi3 = in[ib + 36 + s];
+                const float vi1 = in[ib + s + 12];
+                const float vi2 = in[ib + s + 24];
+                const float vi3 = in[ib + s + 36];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1275,15 +1267,15 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 36 + j] = v;
+                out[ob + j + 36] = v;
             }
         }
     }
@@ -1314,7 +1306,6 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer b4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..4 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1325,7 +1316,7 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1338,7 +1329,7 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1357,8 +1348,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1371,8 +1362,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib + 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1390,8 +1381,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 36 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 36]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1404,8 +1395,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[32 + j] * in[ib - 36 + j]; /* tap 2,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 32] * in[ib + j - 36]; /* tap 2,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1423,10 +1414,10 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 24 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 36 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 12]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 24]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 36]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1439,10 +1430,10 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib + 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib - 24 + j]; /* tap 2,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[36 + j] * in[ib - 36 + j]; /* tap 2,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j + 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j - 24]; /* tap 2,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 36] * in[ib + j - 36]; /* tap 2,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1460,7 +1451,7 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1473,7 +1464,7 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1491,8 +1482,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 12]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1505,8 +1496,8 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + 12 + j]; /* tap 1,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j + 12]; /* tap 1,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1521,50 +1512,45 @@ static void Up_b4_S3_8c1p(const float *restrict in, float *restrict out, const f
 void golden_b4_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[12 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 80;
-        const int o0 = 4 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[12 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 156 * g + 52 * n + 120;
-            const int o0 = 12 * g + 4 * n;
+            float *restrict d = packed + 52 * n + 120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct + 276;
-        const int o0 = 8 * ct;
+        float *restrict d = packed + 276;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[12 * k + o0 + j];
         }
     }
     {   /* 4-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 356;
-        const int o0 = 4 * ct + 8;
+        float *restrict d = packed + 356;
+        const int o0 = 8;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[12 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[12 * k + o0 + j];
         }
     }
 }
@@ -1574,8 +1560,8 @@ void golden_b4(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 108,   /* stage 2's output in scratch */
-        S2_W = 120,   /* stage 2's packed weights */
-        S3_W = 276,   /* stage 3's packed weights */
+        S2_W = 120,     /* stage 2's packed weights */
+        S3_W = 276,     /* stage 3's packed weights */
     };
     Dw_b4_S1_8c1p(in, scratch, packed);
     Pw_b4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);

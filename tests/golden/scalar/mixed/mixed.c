@@ -29,7 +29,6 @@
 /* scalar/spatial.c.in: layer m1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -43,19 +42,19 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -71,19 +70,19 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -104,28 +103,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -140,28 +139,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -183,20 +182,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -211,20 +210,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -245,28 +244,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -281,28 +280,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -322,40 +321,40 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -370,40 +369,40 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -424,28 +423,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -460,28 +459,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -503,20 +502,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -531,20 +530,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -565,28 +564,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -601,28 +600,28 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 84 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 84];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -644,20 +643,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -672,20 +671,20 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 3; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 98 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 98];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 91 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 91];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 7 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 7];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 30 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -701,21 +700,19 @@ static void Dw_m1_8c1p(const float *restrict in, float *restrict out, const floa
 void mixed_m1_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[14 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 60 * ct + 80;
-        const int o0 = 6 * ct + 8;
+        float *restrict d = packed + 80;
+        const int o0 = 8;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[14 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[14 * k + o0 + j];
         }
     }
 }
@@ -772,9 +769,9 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
-                const float vi3 = in[ib + 42 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
+                const float vi3 = in[ib + s + 42];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -790,17 +787,17 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -812,49 +809,43 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
-                const float vi3 = in[ib + 42 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
+                const float vi3 = in[ib + s + 42];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -874,8 +865,8 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -890,12 +881,12 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
         }
         {   /* 1-channel tail */
@@ -906,40 +897,35 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 14; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 14 + s];
-                const float vi2 = in[ib + 28 + s];
+                const float vi1 = in[ib + s + 14];
+                const float vi2 = in[ib + s + 28];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
         }
     }
@@ -949,25 +935,22 @@ static void Pw_m2_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 255 * g + 60 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 60 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 14; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 14 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[14 * o0 + 14 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 15 * n + 240;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 240;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 14; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 14 + s]; }
+                d[s + 1] = w->pw_w[14 * o0 + s];
             }
         }
     }
@@ -1018,7 +1001,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -1030,15 +1012,15 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 476 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1050,21 +1032,20 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1079,21 +1060,21 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 476 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1105,27 +1086,26 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1141,15 +1121,15 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1161,21 +1141,20 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1190,21 +1169,21 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 476 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1216,27 +1195,26 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1250,31 +1228,31 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 238 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 255 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 459 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 476 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 238]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 255]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 459]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 476]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1286,37 +1264,36 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * in[ib + 238 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * in[ib + 255 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * in[ib + 459 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * in[ib + 476 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[19] * in[ib + 238]; /* tap 3,3 */
+                vacc[0] += vw[20] * in[ib + 255]; /* tap 3,4 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
+                vacc[0] += vw[24] * in[ib + 459]; /* tap 4,3 */
+                vacc[0] += vw[25] * in[ib + 476]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1331,21 +1308,21 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 187 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 204 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 221 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 408 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 425 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 442 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 187]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 204]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 221]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 408]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 425]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 442]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1357,27 +1334,26 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[16 + j] * in[ib + 187 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * in[ib + 204 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * in[ib + 221 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[21 + j] * in[ib + 408 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * in[ib + 425 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * in[ib + 442 + j]; } /* tap 4,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[16] * in[ib + 187]; /* tap 3,0 */
+                vacc[0] += vw[17] * in[ib + 204]; /* tap 3,1 */
+                vacc[0] += vw[18] * in[ib + 221]; /* tap 3,2 */
+                vacc[0] += vw[21] * in[ib + 408]; /* tap 4,0 */
+                vacc[0] += vw[22] * in[ib + 425]; /* tap 4,1 */
+                vacc[0] += vw[23] * in[ib + 442]; /* tap 4,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1393,15 +1369,15 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1413,21 +1389,20 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1442,21 +1417,21 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 425 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 408 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 204 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 187 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 17 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 34 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 425]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 408]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 204]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 187]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 17]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 34]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1468,27 +1443,26 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 425 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 408 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib - 204 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib - 187 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 17 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * in[ib + 34 + j]; } /* tap 2,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 425]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 408]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[9] * in[ib - 204]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib - 187]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
+                vacc[0] += vw[14] * in[ib + 17]; /* tap 2,3 */
+                vacc[0] += vw[15] * in[ib + 34]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1504,15 +1478,15 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 459 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 442 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 255 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 238 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 221 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 34 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 17 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 459]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 442]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 255]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 238]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 221]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 34]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 17]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1524,21 +1498,20 @@ static void Dw_m3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 119 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 476 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 459 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 442 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 255 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib - 238 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib - 221 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib - 34 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib - 17 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 476]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 459]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 442]; /* tap 0,2 */
+                vacc[0] += vw[6] * in[ib - 255]; /* tap 1,0 */
+                vacc[0] += vw[7] * in[ib - 238]; /* tap 1,1 */
+                vacc[0] += vw[8] * in[ib - 221]; /* tap 1,2 */
+                vacc[0] += vw[11] * in[ib - 34]; /* tap 2,0 */
+                vacc[0] += vw[12] * in[ib - 17]; /* tap 2,1 */
+                vacc[0] += vw[13] * in[ib]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -1566,9 +1539,9 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1582,15 +1555,15 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1604,26 +1577,24 @@ void mixed_m3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 432 * g + 72 * n + 442;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 72 * n + 442;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -1688,7 +1659,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -1699,12 +1669,12 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 24 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 336 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 360 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 360]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1721,15 +1691,15 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 24 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 312 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 336 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 360 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 312]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 360]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1747,12 +1717,12 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 312 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 336 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 312]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 336]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1771,10 +1741,10 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 24 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1792,12 +1762,12 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 24 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 24]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1816,10 +1786,10 @@ static void Dw_m4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 168 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 168]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1850,9 +1820,9 @@ static void Pw_m4_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 24 + s];
-                const float vi2 = in[ib + 48 + s];
-                const float vi3 = in[ib + 72 + s];
+                const float vi1 = in[ib + s + 24];
+                const float vi2 = in[ib + s + 48];
+                const float vi3 = in[ib + s + 72];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1868,17 +1838,17 @@ static void Pw_m4_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1887,7 +1857,6 @@ static void Pw_m4_S2_4x4(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer m4, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0..6 step 2: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1898,7 +1867,7 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1917,8 +1886,8 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1936,8 +1905,8 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 96 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 96]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1955,10 +1924,10 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 72 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 96 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 24]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 72]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 96]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1976,7 +1945,7 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1994,8 +1963,8 @@ static void Up_m4_S3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -2014,17 +1983,16 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 600 * g + 100 * n + 240;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 100 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2033,7 +2001,7 @@ void mixed_m4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[24 * k + o0 + j];
         }
     }
 }
@@ -2043,8 +2011,8 @@ void mixed_m4(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 384,   /* stage 2's output in scratch */
-        S2_W = 240,   /* stage 2's packed weights */
-        S3_W = 840,   /* stage 3's packed weights */
+        S2_W = 240,     /* stage 2's packed weights */
+        S3_W = 840,     /* stage 3's packed weights */
     };
     Dw_m4_S1_8c1p(in, scratch, packed);
     Pw_m4_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -2127,9 +2095,9 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_m5_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2140,21 +2108,21 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 24 + j];
+                v += res[ob + j + 24];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 72 + j];
+                v += res[ob + j + 72];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -2164,13 +2132,12 @@ static void Pw_m5_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 168 * g + 28 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -2212,7 +2179,6 @@ static void Run_m5(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m6, stage 1 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_m6_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..14 step 2 x cols 0..12 step 2: kernel rows 1, cols 1 */
     for (int vy = 0; vy < 8; ++vy) {
         for (int vx = 0; vx < 7; ++vx) {
@@ -2222,7 +2188,7 @@ static void Up_m6_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2239,8 +2205,8 @@ static void Up_m6_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 24 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 24]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2257,8 +2223,8 @@ static void Up_m6_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2275,10 +2241,10 @@ static void Up_m6_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 168 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 24 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 168]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 24]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2296,7 +2262,7 @@ void mixed_m6_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
 }
@@ -2347,7 +2313,6 @@ static void Run_m6(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -2357,10 +2322,10 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 672 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2377,12 +2342,12 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 576 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 672 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2399,10 +2364,10 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 576 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2419,12 +2384,12 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 576 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 672 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2441,15 +2406,15 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 672 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 576 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 576 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 672 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 672]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2466,12 +2431,12 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 672 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 576 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 624 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 576]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 624]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2488,10 +2453,10 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 576 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2508,12 +2473,12 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 672 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 576 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 48 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 576]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 48]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2530,10 +2495,10 @@ static void Dw_m7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 672 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 624 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 48 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 672]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 624]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 48]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2565,9 +2530,9 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 24 + s];
-                    const float vi2 = in[ib + 48 + s];
-                    const float vi3 = in[ib + 72 + s];
+                    const float vi1 = in[ib + s + 24];
+                    const float vi2 = in[ib + s + 48];
+                    const float vi3 = in[ib + s + 72];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -2583,17 +2548,17 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + j + 32] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc3[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
             }
         }
@@ -2613,8 +2578,8 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 2 * s + 2;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 24 + s];
-                    const float vi2 = in[ib + 48 + s];
+                    const float vi1 = in[ib + s + 24];
+                    const float vi2 = in[ib + s + 48];
                     for (int j = 0; j < 2; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -2629,12 +2594,12 @@ static void Pw_m7_S2_4x2(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc1[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc2[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + j + 32] = v;
                 }
             }
         }
@@ -2649,17 +2614,16 @@ void mixed_m7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[24 * k + o0 + j];
         }
     }
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 8 * g + 8 * n + 240;
-            const int o0 = 2 * g + 2 * n;
+            float *restrict d = packed + 8 * g + 240;
+            const int o0 = 2 * g;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -2714,7 +2678,6 @@ static void Run_m7(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2726,10 +2689,10 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2747,12 +2710,12 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2771,10 +2734,10 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2792,12 +2755,12 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2814,15 +2777,15 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 224 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 224]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2840,12 +2803,12 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 208 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 208]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2864,10 +2827,10 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2885,12 +2848,12 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2909,10 +2872,10 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 224 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 208 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 224]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 208]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2943,9 +2906,9 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2960,18 +2923,18 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -2991,8 +2954,8 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3006,13 +2969,13 @@ static void Pw_m8_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
         }
     }
@@ -3029,12 +2992,11 @@ void mixed_m8_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 256 * g + 64 * n + 144;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 144;
+            const int o0 = 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3094,9 +3056,9 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3112,21 +3074,21 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
+                v += res[ob + j + 16];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
+                v += res[ob + j + 32];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3146,8 +3108,8 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3162,15 +3124,15 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
+                v += res[ob + j + 16];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
+                v += res[ob + j + 32];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
         }
     }
@@ -3180,13 +3142,12 @@ static void Pw_m9_4x4(const float *restrict in, float *restrict out, const float
 void mixed_m9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 272 * g + 68 * n;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3227,7 +3188,6 @@ static void Run_m9(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m10, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m10_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..8: kernel rows 0..2, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 9; ++vx) {
@@ -3237,21 +3197,21 @@ static void Dw_m10_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 128 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 16 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 48 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 64 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 208 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 224 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 240 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 272 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 416 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 432 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 448 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 464 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 480 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 16]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 48]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 64]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 208]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 224]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 240]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 272]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 416]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 432]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 448]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 464]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 480]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3269,7 +3229,7 @@ void mixed_m10_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3310,7 +3270,6 @@ static void Run_m10(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m11, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..6, cols 2..6 */
     {
         const int vy = 0;
@@ -3322,26 +3281,26 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 192 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 208 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 336 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 352 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 480 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 496 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3360,34 +3319,34 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 128 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 192 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 208 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 256 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 272 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 336 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 352 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 400 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 416 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 480 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 496 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3406,26 +3365,26 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 128 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 256 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 272 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 400 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 416 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3443,41 +3402,41 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 384 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 368 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 240 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 224 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 96 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 80 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 192 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 208 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 336 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 352 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 480 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 496 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3495,55 +3454,55 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 464 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 448 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 384 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 368 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 320 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 240 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 224 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 176 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 96 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 80 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 128 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 192 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[280 + j] * in[ib + 208 + j]; /* tap 4,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 256 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 272 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 336 + j]; /* tap 5,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[336 + j] * in[ib + 352 + j]; /* tap 5,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 400 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 416 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[384 + j] * in[ib + 480 + j]; /* tap 6,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[392 + j] * in[ib + 496 + j]; /* tap 6,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 192]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 280] * in[ib + j + 208]; /* tap 4,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 336]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 336] * in[ib + j + 352]; /* tap 5,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 384] * in[ib + j + 480]; /* tap 6,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 392] * in[ib + j + 496]; /* tap 6,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3561,41 +3520,41 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 464 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 448 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 320 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 176 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[232 + j] * in[ib + 112 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 128 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 144 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 160 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 176 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[288 + j] * in[ib + 256 + j]; /* tap 5,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 272 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 288 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 304 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 320 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[344 + j] * in[ib + 400 + j]; /* tap 6,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[352 + j] * in[ib + 416 + j]; /* tap 6,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[360 + j] * in[ib + 432 + j]; /* tap 6,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[368 + j] * in[ib + 448 + j]; /* tap 6,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[376 + j] * in[ib + 464 + j]; /* tap 6,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 232] * in[ib + j + 112]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 128]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 144]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 160]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 176]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 288] * in[ib + j + 256]; /* tap 5,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 272]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 288]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 304]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 320]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 344] * in[ib + j + 400]; /* tap 6,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 352] * in[ib + j + 416]; /* tap 6,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 360] * in[ib + j + 432]; /* tap 6,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 368] * in[ib + j + 448]; /* tap 6,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 376] * in[ib + j + 464]; /* tap 6,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3614,26 +3573,26 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 384 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 368 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 240 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 224 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 96 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 80 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3652,34 +3611,34 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 464 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 448 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 384 + j]; /* tap 0,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 368 + j]; /* tap 0,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 320 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 240 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 224 + j]; /* tap 1,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 176 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 96 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib - 80 + j]; /* tap 2,6 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 48 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[224 + j] * in[ib + 64 + j]; /* tap 3,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 384]; /* tap 0,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 368]; /* tap 0,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 240]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 224]; /* tap 1,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 96]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j - 80]; /* tap 2,6 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 48]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 224] * in[ib + j + 64]; /* tap 3,6 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3698,26 +3657,26 @@ static void Dw_m11_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 400 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 464 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 448 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 432 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 416 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 400 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 320 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 304 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 288 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 272 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 256 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 176 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 160 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 128 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 112 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib - 32 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 16 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 32 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 464]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 448]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 432]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 416]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 400]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 320]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 304]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 288]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 272]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 256]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 176]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 160]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 128]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 112]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j - 32]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 16]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 32]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3735,7 +3694,7 @@ void mixed_m11_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
 }
@@ -3797,7 +3756,6 @@ static void Run_m11(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer m12, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -3809,15 +3767,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 64 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 80 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 112 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 128 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 80]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 128]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3837,15 +3795,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 64 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 80 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 112 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3865,15 +3823,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 64 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 80 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 64]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3893,21 +3851,21 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 16 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 64 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 80 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 112 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 128 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 16]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 80]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 128]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3927,21 +3885,21 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 64 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 80 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 112 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 64]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 112]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3961,21 +3919,21 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 80 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 16 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 32 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 48 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 64 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 80 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 96 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 80]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 16]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 32]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 48]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 64]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 80]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 96]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3995,15 +3953,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 16 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 16]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4023,15 +3981,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 32 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 16 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 32]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 16]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4051,15 +4009,15 @@ static void Dw_m12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 200 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 80 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 48 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 80]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 48]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4091,9 +4049,9 @@ static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4107,15 +4065,15 @@ static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -4146,7 +4104,6 @@ static void Pw_m12_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer m12, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..4 step 2 x cols 0: kernel rows 1, cols 0..1 */
     for (int vy = 0; vy < 3; ++vy) {
         {
@@ -4157,8 +4114,8 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4177,9 +4134,9 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4198,8 +4155,8 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4218,10 +4175,10 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 48 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4240,12 +4197,12 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + 64 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 48 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 16 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j + 64]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 16]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4264,10 +4221,10 @@ static void Up_m12_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 48 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 32 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 16 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 48]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 32]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 16]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4289,12 +4246,11 @@ void mixed_m12_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 256 * g + 64 * n + 400;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 400;
+            const int o0 = 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -4312,8 +4268,8 @@ void mixed_m12(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 144,   /* stage 2's output in scratch */
-        S2_W = 400,   /* stage 2's packed weights */
-        S3_W = 656,   /* stage 3's packed weights */
+        S2_W = 400,     /* stage 2's packed weights */
+        S3_W = 656,     /* stage 3's packed weights */
     };
     Dw_m12_S1_8c1p(in, scratch, packed);
     Pw_m12_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -4365,9 +4321,9 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4383,17 +4339,17 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + j + 65] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + j + 130] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 195 + j] = v;
+                out[ob + j + 195] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4405,49 +4361,43 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 195 + j] = v;
+                out[ob + 195] = v;
             }
         }
     }
@@ -4467,8 +4417,8 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4483,12 +4433,12 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + j + 65] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + j + 130] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4499,40 +4449,35 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 65 + j] = v;
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 130 + j] = v;
+                out[ob + 130] = v;
             }
         }
     }
@@ -4542,25 +4487,22 @@ static void Pw_m13_4x4(const float *restrict in, float *restrict out, const floa
 void mixed_m13_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1105 * g + 68 * n;
-            const int o0 = 65 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1105 * g + 17 * n + 1088;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1088;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }

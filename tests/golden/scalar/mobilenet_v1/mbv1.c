@@ -38,7 +38,6 @@
 /* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -50,10 +49,10 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -72,12 +71,12 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -97,10 +96,10 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -114,7 +113,6 @@ static void Dw_b1_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -125,12 +123,12 @@ static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -148,15 +146,15 @@ static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -175,12 +173,12 @@ static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -194,7 +192,6 @@ static void Dw_b1_R2N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -206,10 +203,10 @@ static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -228,12 +225,12 @@ static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -253,10 +250,10 @@ static void Dw_b1_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -288,9 +285,9 @@ static void Pw_b1_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -306,17 +303,17 @@ static void Pw_b1_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -343,9 +340,9 @@ static void Pw_b1_P224_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -361,17 +358,17 @@ static void Pw_b1_P224_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -385,17 +382,16 @@ void mbv1_b1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 2112 * g + 132 * n + 320;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 132 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -406,7 +402,7 @@ void mbv1_b1(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
+        S2_W = 320,       /* stage 2's packed weights */
     };
     Dw_b1_R1N1_8c1p(in, scratch, packed, 0);
     Pw_b1_P112_4x4(scratch, out, packed + S2_W);
@@ -457,7 +453,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         for (int vx = 0; vx < 55; ++vx) {
@@ -467,15 +462,15 @@ static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7296 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14400 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 14464 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14464]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -494,12 +489,12 @@ static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14400 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -513,7 +508,6 @@ static void Dw_b2_R1N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -524,15 +518,15 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7296 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14400 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 14464 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14464]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -552,12 +546,12 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14400 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14400]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -571,7 +565,6 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -582,12 +575,12 @@ static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7296 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7296]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -607,10 +600,10 @@ static void Dw_b2_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 64 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7232 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 64]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7232]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -642,9 +635,9 @@ static void Pw_b2_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -660,17 +653,17 @@ static void Pw_b2_P112_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -697,9 +690,9 @@ static void Pw_b2_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -715,17 +708,17 @@ static void Pw_b2_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -739,17 +732,16 @@ void mbv1_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 8320 * g + 260 * n + 640;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -760,7 +752,7 @@ void mbv1_b2(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 640,   /* stage 2's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
     };
     for (int y = 0; y < 54; y += 2) {   /* bands of 2 rows */
         Dw_b2_R1N2_8c1p(in, scratch, packed, y);
@@ -811,7 +803,6 @@ static void Run_b2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -823,10 +814,10 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7296 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -845,12 +836,12 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7040 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7296 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -870,10 +861,10 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7040 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -887,7 +878,6 @@ static void Dw_b3_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -899,12 +889,12 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7040 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7296 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -923,15 +913,15 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7296 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7040 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7040 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7296 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7296]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -951,12 +941,12 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7296 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7040 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7040]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -970,7 +960,6 @@ static void Dw_b3_R2N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -982,10 +971,10 @@ static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7040 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1004,12 +993,12 @@ static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7296 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7040 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 128 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7040]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 128]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1029,10 +1018,10 @@ static void Dw_b3_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7296 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7296]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1064,9 +1053,9 @@ static void Pw_b3_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1082,17 +1071,17 @@ static void Pw_b3_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -1106,17 +1095,16 @@ void mbv1_b3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 16512 * g + 516 * n + 1280;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 1280;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -1127,7 +1115,7 @@ void mbv1_b3(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 1280,   /* stage 2's packed weights */
+        S2_W = 1280,      /* stage 2's packed weights */
     };
     Dw_b3_R1N1_8c1p(in, scratch, packed, 0);
     Pw_b3_P56_4x4(scratch, out, packed + S2_W);
@@ -1178,7 +1166,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         for (int vx = 0; vx < 27; ++vx) {
@@ -1188,15 +1175,15 @@ static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7424 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14464 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 14592 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14592]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1215,12 +1202,12 @@ static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14464 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1234,7 +1221,6 @@ static void Dw_b4_R1N2_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -1245,15 +1231,15 @@ static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7424 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14464 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 14592 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14592]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1273,12 +1259,12 @@ static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14464 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14464]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1292,7 +1278,6 @@ static void Dw_b4_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -1303,12 +1288,12 @@ static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 256 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7424 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 256]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7424]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1328,10 +1313,10 @@ static void Dw_b4_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7296 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7296]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1363,9 +1348,9 @@ static void Pw_b4_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1381,17 +1366,17 @@ static void Pw_b4_P56_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -1418,9 +1403,9 @@ static void Pw_b4_P28_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 128; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 128 + s];
-                const float vi2 = in[ib + 256 + s];
-                const float vi3 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 128];
+                const float vi2 = in[ib + s + 256];
+                const float vi3 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1436,17 +1421,17 @@ static void Pw_b4_P28_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -1460,17 +1445,16 @@ void mbv1_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 33024 * g + 516 * n + 1280;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 516 * n + 1280;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -1481,7 +1465,7 @@ void mbv1_b4(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 1280,   /* stage 2's packed weights */
+        S2_W = 1280,      /* stage 2's packed weights */
     };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
         Dw_b4_R1N2_8c1p(in, scratch, packed, y);
@@ -1532,7 +1516,6 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1544,10 +1527,10 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7424 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1566,12 +1549,12 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6912 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7424 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1591,10 +1574,10 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6912 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1608,7 +1591,6 @@ static void Dw_b5_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1620,12 +1602,12 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6912 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7424 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1644,15 +1626,15 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7424 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6912 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6912 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7424 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7424]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1672,12 +1654,12 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7424 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6912 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6912]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1691,7 +1673,6 @@ static void Dw_b5_R2N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1703,10 +1684,10 @@ static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6912 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1725,12 +1706,12 @@ static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7424 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6912 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 256 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6912]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 256]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1750,10 +1731,10 @@ static void Dw_b5_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7424 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 256 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7424]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 256]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1785,9 +1766,9 @@ static void Pw_b5_P28_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 256; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 256 + s];
-                const float vi2 = in[ib + 512 + s];
-                const float vi3 = in[ib + 768 + s];
+                const float vi1 = in[ib + s + 256];
+                const float vi2 = in[ib + s + 512];
+                const float vi3 = in[ib + s + 768];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1803,17 +1784,17 @@ static void Pw_b5_P28_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -1827,17 +1808,16 @@ void mbv1_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 65792 * g + 1028 * n + 2560;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 1028 * n + 2560;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -1848,7 +1828,7 @@ void mbv1_b5(const float *restrict in, float *restrict out, const float *restric
 {
     enum {
         OUT_ROW = 7168,   /* floats of an output row */
-        S2_W = 2560,   /* stage 2's packed weights */
+        S2_W = 2560,      /* stage 2's packed weights */
     };
     Dw_b5_R1N1_8c1p(in, scratch, packed, 0);
     Pw_b5_P28_4x4(scratch, out, packed + S2_W);
@@ -1899,7 +1879,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b6, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 13; ++vx) {
@@ -1909,15 +1888,15 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 512 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7424 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7680 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14592 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 14848 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7680]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14592]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 14848]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1936,12 +1915,12 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7424 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14592 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14592]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1960,12 +1939,12 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 512 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7424 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 7680 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 512]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 7680]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1985,10 +1964,10 @@ static void Dw_b6_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 256 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7424 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 256]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7424]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2020,9 +1999,9 @@ static void Pw_b6_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 256; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 256 + s];
-                const float vi2 = in[ib + 512 + s];
-                const float vi3 = in[ib + 768 + s];
+                const float vi1 = in[ib + s + 256];
+                const float vi2 = in[ib + s + 512];
+                const float vi3 = in[ib + s + 768];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2038,17 +2017,17 @@ static void Pw_b6_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -2062,17 +2041,16 @@ void mbv1_b6_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[256 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[256 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 131584 * g + 1028 * n + 2560;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 1028 * n + 2560;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 256; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 256 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[256 * o0 + 256 * j + s];
             }
         }
     }
@@ -2127,7 +2105,6 @@ static void Run_b6(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b7, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2139,10 +2116,10 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2161,12 +2138,12 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2186,10 +2163,10 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2208,12 +2185,12 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2231,15 +2208,15 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2258,12 +2235,12 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2283,10 +2260,10 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2305,12 +2282,12 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2330,10 +2307,10 @@ static void Dw_b7_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2365,9 +2342,9 @@ static void Pw_b7_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2383,17 +2360,17 @@ static void Pw_b7_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -2407,17 +2384,16 @@ void mbv1_b7_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -2472,7 +2448,6 @@ static void Run_b7(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2484,10 +2459,10 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2506,12 +2481,12 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2531,10 +2506,10 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2553,12 +2528,12 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2576,15 +2551,15 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2603,12 +2578,12 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2628,10 +2603,10 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2650,12 +2625,12 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2675,10 +2650,10 @@ static void Dw_b8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2710,9 +2685,9 @@ static void Pw_b8_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2728,17 +2703,17 @@ static void Pw_b8_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -2752,17 +2727,16 @@ void mbv1_b8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -2817,7 +2791,6 @@ static void Run_b8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b9, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2829,10 +2802,10 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2851,12 +2824,12 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2876,10 +2849,10 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2898,12 +2871,12 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2921,15 +2894,15 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2948,12 +2921,12 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2973,10 +2946,10 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2995,12 +2968,12 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3020,10 +2993,10 @@ static void Dw_b9_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3055,9 +3028,9 @@ static void Pw_b9_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3073,17 +3046,17 @@ static void Pw_b9_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -3097,17 +3070,16 @@ void mbv1_b9_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -3162,7 +3134,6 @@ static void Run_b9(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b10, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3174,10 +3145,10 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3196,12 +3167,12 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3221,10 +3192,10 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3243,12 +3214,12 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3266,15 +3237,15 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3293,12 +3264,12 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3318,10 +3289,10 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3340,12 +3311,12 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3365,10 +3336,10 @@ static void Dw_b10_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3400,9 +3371,9 @@ static void Pw_b10_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3418,17 +3389,17 @@ static void Pw_b10_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -3442,17 +3413,16 @@ void mbv1_b10_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -3507,7 +3477,6 @@ static void Run_b10(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer b11, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3519,10 +3488,10 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3541,12 +3510,12 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3566,10 +3535,10 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3588,12 +3557,12 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3611,15 +3580,15 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3638,12 +3607,12 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6656 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6656]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3663,10 +3632,10 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3685,12 +3654,12 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6656 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 512 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6656]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 512]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3710,10 +3679,10 @@ static void Dw_b11_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 512 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 512]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3745,9 +3714,9 @@ static void Pw_b11_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3763,17 +3732,17 @@ static void Pw_b11_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 512 + j] = v;
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1536 + j] = v;
+                out[ob + j + 1536] = v;
             }
         }
     }
@@ -3787,17 +3756,16 @@ void mbv1_b11_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 128; ++n) {
-            float *restrict d = packed + 262656 * g + 2052 * n + 5120;
-            const int o0 = 512 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -3853,7 +3821,6 @@ static void Run_b11(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer b12, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..5 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 6; ++vy) {
         for (int vx = 0; vx < 6; ++vx) {
@@ -3863,15 +3830,15 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1024 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7680 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14848 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 15360 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1024]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14848]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 15360]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3890,12 +3857,12 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7680 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 14336 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 14848 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 14336]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 14848]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3914,12 +3881,12 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1024 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7680 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1024]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3939,10 +3906,10 @@ static void Dw_b12_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 512 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 7168 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 7680 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 512]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 7168]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 7680]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3974,9 +3941,9 @@ static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 512; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 512 + s];
-                const float vi2 = in[ib + 1024 + s];
-                const float vi3 = in[ib + 1536 + s];
+                const float vi1 = in[ib + s + 512];
+                const float vi2 = in[ib + s + 1024];
+                const float vi3 = in[ib + s + 1536];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3992,17 +3959,17 @@ static void Pw_b12_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2048 + j] = v;
+                out[ob + j + 2048] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 3072 + j] = v;
+                out[ob + j + 3072] = v;
             }
         }
     }
@@ -4039,17 +4006,16 @@ void mbv1_b12_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[512 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[512 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 256; ++n) {
-            float *restrict d = packed + 525312 * g + 2052 * n + 5120;
-            const int o0 = 1024 * g + 4 * n;
+            float *restrict d = packed + 2052 * n + 5120;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 512; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 512 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[512 * o0 + 512 * j + s];
             }
         }
     }
@@ -4105,7 +4071,6 @@ static void Run_b12(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer b13, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4117,10 +4082,10 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4139,12 +4104,12 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4164,10 +4129,10 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4186,12 +4151,12 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4209,15 +4174,15 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4236,12 +4201,12 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4261,10 +4226,10 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4283,12 +4248,12 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4308,10 +4273,10 @@ static void Dw_b13_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4343,9 +4308,9 @@ static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1024 + s];
-                const float vi2 = in[ib + 2048 + s];
-                const float vi3 = in[ib + 3072 + s];
+                const float vi1 = in[ib + s + 1024];
+                const float vi2 = in[ib + s + 2048];
+                const float vi3 = in[ib + s + 3072];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4361,17 +4326,17 @@ static void Pw_b13_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1024 + j] = v;
+                out[ob + j + 1024] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2048 + j] = v;
+                out[ob + j + 2048] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 3072 + j] = v;
+                out[ob + j + 3072] = v;
             }
         }
     }
@@ -4408,17 +4373,16 @@ void mbv1_b13_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 256; ++n) {
-            float *restrict d = packed + 1049600 * g + 4100 * n + 10240;
-            const int o0 = 1024 * g + 4 * n;
+            float *restrict d = packed + 4100 * n + 10240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }

@@ -38,7 +38,6 @@
 /* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -50,10 +49,10 @@ static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -72,12 +71,12 @@ static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -97,10 +96,10 @@ static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -114,7 +113,6 @@ static void Dw_s1_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -125,12 +123,12 @@ static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -148,15 +146,15 @@ static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3616 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3616]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -175,12 +173,12 @@ static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 3552 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 3584 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 3552]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 3584]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -194,7 +192,6 @@ static void Dw_s1_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s1_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s1_1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -206,10 +203,10 @@ static void Dw_s1_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -228,12 +225,12 @@ static void Dw_s1_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3552 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3552]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -253,10 +250,10 @@ static void Dw_s1_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3616 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 32 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3616]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 32]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -288,9 +285,9 @@ static void Pw_s1_1_P112_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -304,15 +301,15 @@ static void Pw_s1_1_P112_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -339,9 +336,9 @@ static void Pw_s1_1_P224_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -355,15 +352,15 @@ static void Pw_s1_1_P224_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -377,17 +374,16 @@ void mbv2_s1_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 528 * g + 132 * n + 320;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 132 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -398,7 +394,7 @@ void mbv2_s1_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1792,   /* floats of an output row */
-        S2_W = 320,   /* stage 2's packed weights */
+        S2_W = 320,       /* stage 2's packed weights */
     };
     Dw_s1_1_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s1_1_P112_4x4(scratch, out, packed + S2_W);
@@ -454,9 +450,9 @@ static void Pw_e2_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -472,17 +468,17 @@ static void Pw_e2_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -492,13 +488,12 @@ static void Pw_e2_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e2_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 1632 * g + 68 * n;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -550,7 +545,6 @@ static void Run_e2_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -561,15 +555,15 @@ static void Dw_s2_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 10752 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 10848 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 10944 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 21504 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 21600 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 21696 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 10752]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10848]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 10944]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 21504]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 21600]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 21696]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -589,12 +583,12 @@ static void Dw_s2_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 10752 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 10848 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 21504 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 21600 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 10752]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10848]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 21504]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 21600]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -608,7 +602,6 @@ static void Dw_s2_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s2_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..54: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -619,12 +612,12 @@ static void Dw_s2_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 10752 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 10848 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 10944 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 10752]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10848]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 10944]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -644,10 +637,10 @@ static void Dw_s2_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 10752 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 10848 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 10752]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 10848]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -679,9 +672,9 @@ static void Pw_s2_1_P56_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -695,15 +688,15 @@ static void Pw_s2_1_P56_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -717,17 +710,16 @@ void mbv2_s2_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 2328 * g + 388 * n + 960;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 388 * n + 960;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -738,7 +730,7 @@ void mbv2_s2_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 960,   /* stage 2's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
     };
     for (int y = 0; y < 55; ++y) {   /* bands of 1 rows */
         Dw_s2_1_R1N1_8c1p(in, scratch, packed, y);
@@ -792,9 +784,9 @@ static void Pw_e2_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 24 + s];
-                const float vi2 = in[ib + 48 + s];
-                const float vi3 = in[ib + 72 + s];
+                const float vi1 = in[ib + s + 24];
+                const float vi2 = in[ib + s + 48];
+                const float vi3 = in[ib + s + 72];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -810,17 +802,17 @@ static void Pw_e2_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 432 + j] = v;
+                out[ob + j + 432] = v;
             }
         }
     }
@@ -830,13 +822,12 @@ static void Pw_e2_2_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e2_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 3600 * g + 100 * n;
-            const int o0 = 144 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -888,7 +879,6 @@ static void Run_e2_2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -900,10 +890,10 @@ static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8208 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8208]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -922,12 +912,12 @@ static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7920 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8208 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7920]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8208]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -947,10 +937,10 @@ static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7920 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7920]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -964,7 +954,6 @@ static void Dw_s2_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -976,12 +965,12 @@ static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7920 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8208 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7920]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8208]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1000,15 +989,15 @@ static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8208 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7920 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7920 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8208 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8208]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7920]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7920]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8208]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1028,12 +1017,12 @@ static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8208 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7920 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8208]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7920]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1047,7 +1036,6 @@ static void Dw_s2_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s2_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1059,10 +1047,10 @@ static void Dw_s2_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7920 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7920]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1081,12 +1069,12 @@ static void Dw_s2_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8208 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7920 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 144 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8208]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7920]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 144]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1106,10 +1094,10 @@ static void Dw_s2_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8208 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 144 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8208]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 144]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1141,9 +1129,9 @@ static void Pw_s2_2_P56_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 144; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 144 + s];
-                const float vi2 = in[ib + 288 + s];
-                const float vi3 = in[ib + 432 + s];
+                const float vi1 = in[ib + s + 144];
+                const float vi2 = in[ib + s + 288];
+                const float vi3 = in[ib + s + 432];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1158,18 +1146,18 @@ static void Pw_s2_2_P56_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 24 + j];
-                out[ob + 24 + j] = v;
+                v += res[ob + j + 24];
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 72 + j];
-                out[ob + 72 + j] = v;
+                v += res[ob + j + 72];
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1183,17 +1171,16 @@ void mbv2_s2_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 3480 * g + 580 * n + 1440;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 580 * n + 1440;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -1204,7 +1191,7 @@ void mbv2_s2_2(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,      /* stage 2's packed weights */
     };
     Dw_s2_2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s2_2_P56_4x4(scratch, out, packed + S2_W, skip);
@@ -1259,9 +1246,9 @@ static void Pw_e3_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 24 + s];
-                const float vi2 = in[ib + 48 + s];
-                const float vi3 = in[ib + 72 + s];
+                const float vi1 = in[ib + s + 24];
+                const float vi2 = in[ib + s + 48];
+                const float vi3 = in[ib + s + 72];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1277,17 +1264,17 @@ static void Pw_e3_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 432 + j] = v;
+                out[ob + j + 432] = v;
             }
         }
     }
@@ -1297,13 +1284,12 @@ static void Pw_e3_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 36; ++n) {
-            float *restrict d = packed + 3600 * g + 100 * n;
-            const int o0 = 144 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -1355,7 +1341,6 @@ static void Run_e3_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 2 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_1_R1N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         for (int vx = 0; vx < 27; ++vx) {
@@ -1365,15 +1350,15 @@ static void Dw_s3_1_R1N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8352 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16272 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 16416 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8352]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16272]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 16416]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1392,12 +1377,12 @@ static void Dw_s3_1_R1N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16272 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16272]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1411,7 +1396,6 @@ static void Dw_s3_1_R1N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -1422,15 +1406,15 @@ static void Dw_s3_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8352 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16272 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 16416 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8352]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16272]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 16416]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1450,12 +1434,12 @@ static void Dw_s3_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16272 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16272]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1469,7 +1453,6 @@ static void Dw_s3_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..26: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -1480,12 +1463,12 @@ static void Dw_s3_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8352 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8352]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1505,10 +1488,10 @@ static void Dw_s3_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8208 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8208]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1540,9 +1523,9 @@ static void Pw_s3_1_P56_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 144; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 144 + s];
-                const float vi2 = in[ib + 288 + s];
-                const float vi3 = in[ib + 432 + s];
+                const float vi1 = in[ib + s + 144];
+                const float vi2 = in[ib + s + 288];
+                const float vi3 = in[ib + s + 432];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1556,15 +1539,15 @@ static void Pw_s3_1_P56_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -1591,9 +1574,9 @@ static void Pw_s3_1_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 144; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 144 + s];
-                const float vi2 = in[ib + 288 + s];
-                const float vi3 = in[ib + 432 + s];
+                const float vi1 = in[ib + s + 144];
+                const float vi2 = in[ib + s + 288];
+                const float vi3 = in[ib + s + 432];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1607,15 +1590,15 @@ static void Pw_s3_1_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -1629,17 +1612,16 @@ void mbv2_s3_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[144 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[144 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 4640 * g + 580 * n + 1440;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 580 * n + 1440;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -1650,7 +1632,7 @@ void mbv2_s3_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1440,   /* stage 2's packed weights */
+        S2_W = 1440,     /* stage 2's packed weights */
     };
     for (int y = 0; y < 26; y += 2) {   /* bands of 2 rows */
         Dw_s3_1_R1N2_8c1p(in, scratch, packed, y);
@@ -1706,9 +1688,9 @@ static void Pw_e3_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1724,17 +1706,17 @@ static void Pw_e3_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
         }
     }
@@ -1744,13 +1726,12 @@ static void Pw_e3_2_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 6336 * g + 132 * n;
-            const int o0 = 192 * g + 4 * n;
+            float *restrict d = packed + 132 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1802,7 +1783,6 @@ static void Run_e3_2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1814,10 +1794,10 @@ static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1836,12 +1816,12 @@ static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1861,10 +1841,10 @@ static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1878,7 +1858,6 @@ static void Dw_s3_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1890,12 +1869,12 @@ static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1914,15 +1893,15 @@ static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1942,12 +1921,12 @@ static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1961,7 +1940,6 @@ static void Dw_s3_2_R2N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1973,10 +1951,10 @@ static void Dw_s3_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1995,12 +1973,12 @@ static void Dw_s3_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2020,10 +1998,10 @@ static void Dw_s3_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2055,9 +2033,9 @@ static void Pw_s3_2_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
-                const float vi2 = in[ib + 384 + s];
-                const float vi3 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 192];
+                const float vi2 = in[ib + s + 384];
+                const float vi3 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2072,18 +2050,18 @@ static void Pw_s3_2_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2097,17 +2075,16 @@ void mbv2_s3_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 6176 * g + 772 * n + 1920;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 772 * n + 1920;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -2118,7 +2095,7 @@ void mbv2_s3_2(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1920,   /* stage 2's packed weights */
+        S2_W = 1920,     /* stage 2's packed weights */
     };
     Dw_s3_2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s3_2_P28_4x4(scratch, out, packed + S2_W, skip);
@@ -2173,9 +2150,9 @@ static void Pw_e3_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2191,17 +2168,17 @@ static void Pw_e3_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
         }
     }
@@ -2211,13 +2188,12 @@ static void Pw_e3_3_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e3_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 6336 * g + 132 * n;
-            const int o0 = 192 * g + 4 * n;
+            float *restrict d = packed + 132 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -2269,7 +2245,6 @@ static void Run_e3_3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2281,10 +2256,10 @@ static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2303,12 +2278,12 @@ static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2328,10 +2303,10 @@ static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2345,7 +2320,6 @@ static void Dw_s3_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2357,12 +2331,12 @@ static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2381,15 +2355,15 @@ static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2409,12 +2383,12 @@ static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5184 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5184]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2428,7 +2402,6 @@ static void Dw_s3_3_R2N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s3_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -2440,10 +2413,10 @@ static void Dw_s3_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2462,12 +2435,12 @@ static void Dw_s3_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5184 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 192 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5184]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 192]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2487,10 +2460,10 @@ static void Dw_s3_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5568 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 192 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5568]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 192]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2522,9 +2495,9 @@ static void Pw_s3_3_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
-                const float vi2 = in[ib + 384 + s];
-                const float vi3 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 192];
+                const float vi2 = in[ib + s + 384];
+                const float vi3 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2539,18 +2512,18 @@ static void Pw_s3_3_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2564,17 +2537,16 @@ void mbv2_s3_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 6176 * g + 772 * n + 1920;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 772 * n + 1920;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -2585,7 +2557,7 @@ void mbv2_s3_3(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1920,   /* stage 2's packed weights */
+        S2_W = 1920,     /* stage 2's packed weights */
     };
     Dw_s3_3_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s3_3_P28_4x4(scratch, out, packed + S2_W, skip);
@@ -2640,9 +2612,9 @@ static void Pw_e4_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2658,17 +2630,17 @@ static void Pw_e4_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
         }
     }
@@ -2678,13 +2650,12 @@ static void Pw_e4_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 6336 * g + 132 * n;
-            const int o0 = 192 * g + 4 * n;
+            float *restrict d = packed + 132 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -2736,7 +2707,6 @@ static void Run_e4_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 3 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_1_R1N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 2 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 3; ++vy) {
         for (int vx = 0; vx < 13; ++vx) {
@@ -2746,15 +2716,15 @@ static void Dw_s4_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 384 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 5760 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 10752 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 10944 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 11136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 384]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 5760]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 10752]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 10944]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 11136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2773,12 +2743,12 @@ static void Dw_s4_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 10752 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 10944 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 10752]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 10944]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2792,7 +2762,6 @@ static void Dw_s4_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     {
         const int vy = y0;
@@ -2803,15 +2772,15 @@ static void Dw_s4_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 384 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 5760 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 10752 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 10944 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 11136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 384]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 5760]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 10752]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 10944]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 11136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2831,12 +2800,12 @@ static void Dw_s4_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 10752 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 10944 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 10752]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 10944]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2850,7 +2819,6 @@ static void Dw_s4_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..12: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -2861,12 +2829,12 @@ static void Dw_s4_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 384 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 5760 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 384]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 5760]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2886,10 +2854,10 @@ static void Dw_s4_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 192 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 5376 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 5568 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 192]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 5376]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 5568]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2921,9 +2889,9 @@ static void Pw_s4_1_P42_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
-                const float vi2 = in[ib + 384 + s];
-                const float vi3 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 192];
+                const float vi2 = in[ib + s + 384];
+                const float vi3 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2937,15 +2905,15 @@ static void Pw_s4_1_P42_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -2963,7 +2931,7 @@ static void Pw_s4_1_P42_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2975,7 +2943,7 @@ static void Pw_s4_1_P42_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
         }
     }
@@ -3002,9 +2970,9 @@ static void Pw_s4_1_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
-                const float vi2 = in[ib + 384 + s];
-                const float vi3 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 192];
+                const float vi2 = in[ib + s + 384];
+                const float vi3 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3018,15 +2986,15 @@ static void Pw_s4_1_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -3044,7 +3012,7 @@ static void Pw_s4_1_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 192; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3056,7 +3024,7 @@ static void Pw_s4_1_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
         }
     }
@@ -3070,17 +3038,16 @@ void mbv2_s4_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[192 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[192 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 12352 * g + 772 * n + 1920;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 772 * n + 1920;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 192; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 192 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[192 * o0 + 192 * j + s];
             }
         }
     }
@@ -3091,7 +3058,7 @@ void mbv2_s4_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 1920,   /* stage 2's packed weights */
+        S2_W = 1920,     /* stage 2's packed weights */
     };
     for (int y = 0; y < 12; y += 3) {   /* bands of 3 rows */
         Dw_s4_1_R1N3_8c1p(in, scratch, packed, y);
@@ -3147,9 +3114,9 @@ static void Pw_e4_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3165,17 +3132,17 @@ static void Pw_e4_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
         }
     }
@@ -3185,13 +3152,12 @@ static void Pw_e4_2_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 24960 * g + 260 * n;
-            const int o0 = 384 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -3243,7 +3209,6 @@ static void Run_e4_2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -3255,10 +3220,10 @@ static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3277,12 +3242,12 @@ static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3302,10 +3267,10 @@ static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3319,7 +3284,6 @@ static void Dw_s4_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -3330,12 +3294,12 @@ static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3353,15 +3317,15 @@ static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3380,12 +3344,12 @@ static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3399,7 +3363,6 @@ static void Dw_s4_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3411,10 +3374,10 @@ static void Dw_s4_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3433,12 +3396,12 @@ static void Dw_s4_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3458,10 +3421,10 @@ static void Dw_s4_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3493,9 +3456,9 @@ static void Pw_s4_2_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3510,18 +3473,18 @@ static void Pw_s4_2_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -3539,7 +3502,7 @@ static void Pw_s4_2_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3552,8 +3515,8 @@ static void Pw_s4_2_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
         }
     }
@@ -3580,9 +3543,9 @@ static void Pw_s4_2_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3597,18 +3560,18 @@ static void Pw_s4_2_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -3622,17 +3585,16 @@ void mbv2_s4_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 1540 * n + 3840;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -3643,7 +3605,7 @@ void mbv2_s4_2(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_s4_2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s4_2_P14_4x4(scratch, out, packed + S2_W, skip);
@@ -3698,9 +3660,9 @@ static void Pw_e4_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3716,17 +3678,17 @@ static void Pw_e4_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
         }
     }
@@ -3736,13 +3698,12 @@ static void Pw_e4_3_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 24960 * g + 260 * n;
-            const int o0 = 384 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -3794,7 +3755,6 @@ static void Run_e4_3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -3806,10 +3766,10 @@ static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3828,12 +3788,12 @@ static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3853,10 +3813,10 @@ static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3870,7 +3830,6 @@ static void Dw_s4_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -3881,12 +3840,12 @@ static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3904,15 +3863,15 @@ static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3931,12 +3890,12 @@ static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3950,7 +3909,6 @@ static void Dw_s4_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3962,10 +3920,10 @@ static void Dw_s4_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -3984,12 +3942,12 @@ static void Dw_s4_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4009,10 +3967,10 @@ static void Dw_s4_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4044,9 +4002,9 @@ static void Pw_s4_3_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4061,18 +4019,18 @@ static void Pw_s4_3_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -4090,7 +4048,7 @@ static void Pw_s4_3_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4103,8 +4061,8 @@ static void Pw_s4_3_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
         }
     }
@@ -4131,9 +4089,9 @@ static void Pw_s4_3_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4148,18 +4106,18 @@ static void Pw_s4_3_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -4173,17 +4131,16 @@ void mbv2_s4_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 1540 * n + 3840;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -4194,7 +4151,7 @@ void mbv2_s4_3(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_s4_3_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s4_3_P14_4x4(scratch, out, packed + S2_W, skip);
@@ -4249,9 +4206,9 @@ static void Pw_e4_4_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4267,17 +4224,17 @@ static void Pw_e4_4_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
         }
     }
@@ -4287,13 +4244,12 @@ static void Pw_e4_4_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e4_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 24960 * g + 260 * n;
-            const int o0 = 384 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -4345,7 +4301,6 @@ static void Run_e4_4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -4357,10 +4312,10 @@ static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4379,12 +4334,12 @@ static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4404,10 +4359,10 @@ static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4421,7 +4376,6 @@ static void Dw_s4_4_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -4432,12 +4386,12 @@ static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4455,15 +4409,15 @@ static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4482,12 +4436,12 @@ static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4501,7 +4455,6 @@ static void Dw_s4_4_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s4_4, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s4_4_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -4513,10 +4466,10 @@ static void Dw_s4_4_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4535,12 +4488,12 @@ static void Dw_s4_4_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4560,10 +4513,10 @@ static void Dw_s4_4_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4595,9 +4548,9 @@ static void Pw_s4_4_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4612,18 +4565,18 @@ static void Pw_s4_4_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -4641,7 +4594,7 @@ static void Pw_s4_4_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4654,8 +4607,8 @@ static void Pw_s4_4_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
         }
     }
@@ -4682,9 +4635,9 @@ static void Pw_s4_4_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4699,18 +4652,18 @@ static void Pw_s4_4_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 64 + j];
-                out[ob + 64 + j] = v;
+                v += res[ob + j + 64];
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 128 + j];
-                out[ob + 128 + j] = v;
+                v += res[ob + j + 128];
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -4724,17 +4677,16 @@ void mbv2_s4_4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 24640 * g + 1540 * n + 3840;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 1540 * n + 3840;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -4745,7 +4697,7 @@ void mbv2_s4_4(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 896,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,     /* stage 2's packed weights */
     };
     Dw_s4_4_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s4_4_P14_4x4(scratch, out, packed + S2_W, skip);
@@ -4800,9 +4752,9 @@ static void Pw_e5_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4818,17 +4770,17 @@ static void Pw_e5_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 768 + j] = v;
+                out[ob + j + 768] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
         }
     }
@@ -4838,13 +4790,12 @@ static void Pw_e5_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 96; ++n) {
-            float *restrict d = packed + 24960 * g + 260 * n;
-            const int o0 = 384 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -4896,7 +4847,6 @@ static void Run_e5_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -4908,10 +4858,10 @@ static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4930,12 +4880,12 @@ static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4955,10 +4905,10 @@ static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4972,7 +4922,6 @@ static void Dw_s5_1_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -4983,12 +4932,12 @@ static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5006,15 +4955,15 @@ static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5760 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5760]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5033,12 +4982,12 @@ static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 4992 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5376 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 4992]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5376]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5052,7 +5001,6 @@ static void Dw_s5_1_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_1, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_1_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -5064,10 +5012,10 @@ static void Dw_s5_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5086,12 +5034,12 @@ static void Dw_s5_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 4992 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 384 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 4992]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 384]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5111,10 +5059,10 @@ static void Dw_s5_1_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 5760 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5376 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 384 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 5760]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5376]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 384]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5146,9 +5094,9 @@ static void Pw_s5_1_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5162,15 +5110,15 @@ static void Pw_s5_1_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -5188,7 +5136,7 @@ static void Pw_s5_1_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
+                const float vi1 = in[ib + s + 384];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5200,7 +5148,7 @@ static void Pw_s5_1_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -5227,9 +5175,9 @@ static void Pw_s5_1_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 384; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 384 + s];
-                const float vi2 = in[ib + 768 + s];
-                const float vi3 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 384];
+                const float vi2 = in[ib + s + 768];
+                const float vi3 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5243,15 +5191,15 @@ static void Pw_s5_1_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -5265,17 +5213,16 @@ void mbv2_s5_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[384 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[384 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 36960 * g + 1540 * n + 3840;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 1540 * n + 3840;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 384; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 384 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[384 * o0 + 384 * j + s];
             }
         }
     }
@@ -5286,7 +5233,7 @@ void mbv2_s5_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 3840,   /* stage 2's packed weights */
+        S2_W = 3840,      /* stage 2's packed weights */
     };
     Dw_s5_1_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s5_1_P14_4x4(scratch, out, packed + S2_W);
@@ -5342,9 +5289,9 @@ static void Pw_e5_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5360,17 +5307,17 @@ static void Pw_e5_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1728 + j] = v;
+                out[ob + j + 1728] = v;
             }
         }
     }
@@ -5380,13 +5327,12 @@ static void Pw_e5_2_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 55872 * g + 388 * n;
-            const int o0 = 576 * g + 4 * n;
+            float *restrict d = packed + 388 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -5438,7 +5384,6 @@ static void Run_e5_2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -5450,10 +5395,10 @@ static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5472,12 +5417,12 @@ static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5497,10 +5442,10 @@ static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5514,7 +5459,6 @@ static void Dw_s5_2_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -5525,12 +5469,12 @@ static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5548,15 +5492,15 @@ static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5575,12 +5519,12 @@ static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5594,7 +5538,6 @@ static void Dw_s5_2_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -5606,10 +5549,10 @@ static void Dw_s5_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5628,12 +5571,12 @@ static void Dw_s5_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5653,10 +5596,10 @@ static void Dw_s5_2_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5688,9 +5631,9 @@ static void Pw_s5_2_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5705,18 +5648,18 @@ static void Pw_s5_2_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 288 + j];
-                out[ob + 288 + j] = v;
+                v += res[ob + j + 288];
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -5734,7 +5677,7 @@ static void Pw_s5_2_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5747,8 +5690,8 @@ static void Pw_s5_2_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -5775,9 +5718,9 @@ static void Pw_s5_2_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5792,18 +5735,18 @@ static void Pw_s5_2_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 288 + j];
-                out[ob + 288 + j] = v;
+                v += res[ob + j + 288];
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -5817,17 +5760,16 @@ void mbv2_s5_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 55392 * g + 2308 * n + 5760;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 2308 * n + 5760;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -5838,7 +5780,7 @@ void mbv2_s5_2(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 5760,   /* stage 2's packed weights */
+        S2_W = 5760,      /* stage 2's packed weights */
     };
     Dw_s5_2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s5_2_P14_4x4(scratch, out, packed + S2_W, skip);
@@ -5893,9 +5835,9 @@ static void Pw_e5_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5911,17 +5853,17 @@ static void Pw_e5_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1728 + j] = v;
+                out[ob + j + 1728] = v;
             }
         }
     }
@@ -5931,13 +5873,12 @@ static void Pw_e5_3_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 55872 * g + 388 * n;
-            const int o0 = 576 * g + 4 * n;
+            float *restrict d = packed + 388 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -5989,7 +5930,6 @@ static void Run_e5_3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -6001,10 +5941,10 @@ static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6023,12 +5963,12 @@ static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6048,10 +5988,10 @@ static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6065,7 +6005,6 @@ static void Dw_s5_3_R1N1_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -6076,12 +6015,12 @@ static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6099,15 +6038,15 @@ static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8640 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8640]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6126,12 +6065,12 @@ static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7488 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 8064 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7488]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 8064]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6145,7 +6084,6 @@ static void Dw_s5_3_R2N2_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s5_3, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s5_3_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -6157,10 +6095,10 @@ static void Dw_s5_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6179,12 +6117,12 @@ static void Dw_s5_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7488 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 576 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7488]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 576]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6204,10 +6142,10 @@ static void Dw_s5_3_R3N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8640 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 8064 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 576 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8640]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 8064]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 576]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6239,9 +6177,9 @@ static void Pw_s5_3_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6256,18 +6194,18 @@ static void Pw_s5_3_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 288 + j];
-                out[ob + 288 + j] = v;
+                v += res[ob + j + 288];
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -6285,7 +6223,7 @@ static void Pw_s5_3_P14_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
+                const float vi1 = in[ib + s + 576];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6298,8 +6236,8 @@ static void Pw_s5_3_P14_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -6326,9 +6264,9 @@ static void Pw_s5_3_P28_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6343,18 +6281,18 @@ static void Pw_s5_3_P28_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 96 + j];
-                out[ob + 96 + j] = v;
+                v += res[ob + j + 96];
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 192 + j];
-                out[ob + 192 + j] = v;
+                v += res[ob + j + 192];
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 288 + j];
-                out[ob + 288 + j] = v;
+                v += res[ob + j + 288];
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -6368,17 +6306,16 @@ void mbv2_s5_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 55392 * g + 2308 * n + 5760;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 2308 * n + 5760;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -6389,7 +6326,7 @@ void mbv2_s5_3(const float *restrict in, const float *restrict skip, float *rest
 {
     enum {
         OUT_ROW = 1344,   /* floats of an output row */
-        S2_W = 5760,   /* stage 2's packed weights */
+        S2_W = 5760,      /* stage 2's packed weights */
     };
     Dw_s5_3_R1N1_8c1p(in, scratch, packed, 0);
     Pw_s5_3_P14_4x4(scratch, out, packed + S2_W, skip);
@@ -6444,9 +6381,9 @@ static void Pw_e6_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6462,17 +6399,17 @@ static void Pw_e6_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1152 + j] = v;
+                out[ob + j + 1152] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1728 + j] = v;
+                out[ob + j + 1728] = v;
             }
         }
     }
@@ -6482,13 +6419,12 @@ static void Pw_e6_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 144; ++n) {
-            float *restrict d = packed + 55872 * g + 388 * n;
-            const int o0 = 576 * g + 4 * n;
+            float *restrict d = packed + 388 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -6540,7 +6476,6 @@ static void Run_e6_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3), band of 3 rows (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s6_1_R1N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 2 x cols 0..5: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = y0; vy < y0 + 3; ++vy) {
         for (int vx = 0; vx < 6; ++vx) {
@@ -6550,15 +6485,15 @@ static void Dw_s6_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 576 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1152 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8640 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9216 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16704 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 17280 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 576]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1152]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8640]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9216]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16704]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 17280]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6577,12 +6512,12 @@ static void Dw_s6_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 576 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8640 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 16128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 16704 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 576]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8640]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 16128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 16704]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6596,7 +6531,6 @@ static void Dw_s6_1_R1N3_8c1p(const float *restrict in, float *restrict out, con
 /* scalar/spatial.c.in: layer s6_1, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s6_1_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0..5: kernel rows 0..1, cols 0..2 */
     {
         const int vy = y0;
@@ -6607,12 +6541,12 @@ static void Dw_s6_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 576 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1152 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8640 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 9216 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 576]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1152]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8640]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 9216]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6632,10 +6566,10 @@ static void Dw_s6_1_R2N1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 576 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 8064 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 8640 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 576]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 8064]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 8640]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -6667,9 +6601,9 @@ static void Pw_s6_1_P21_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6683,15 +6617,15 @@ static void Pw_s6_1_P21_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 160 + j] = v;
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 320 + j] = v;
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 480 + j] = v;
+                out[ob + j + 480] = v;
             }
         }
     }
@@ -6741,9 +6675,9 @@ static void Pw_s6_1_P7_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
-                const float vi3 = in[ib + 1728 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
+                const float vi3 = in[ib + s + 1728];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6757,15 +6691,15 @@ static void Pw_s6_1_P7_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 160 + j] = v;
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 320 + j] = v;
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 480 + j] = v;
+                out[ob + j + 480] = v;
             }
         }
     }
@@ -6785,8 +6719,8 @@ static void Pw_s6_1_P7_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 576; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 576 + s];
-                const float vi2 = in[ib + 1152 + s];
+                const float vi1 = in[ib + s + 576];
+                const float vi2 = in[ib + s + 1152];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6799,11 +6733,11 @@ static void Pw_s6_1_P7_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 160 + j] = v;
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 320 + j] = v;
+                out[ob + j + 320] = v;
             }
         }
     }
@@ -6817,17 +6751,16 @@ void mbv2_s6_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[576 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[576 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 92320 * g + 2308 * n + 5760;
-            const int o0 = 160 * g + 4 * n;
+            float *restrict d = packed + 2308 * n + 5760;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 576; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 576 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[576 * o0 + 576 * j + s];
             }
         }
     }
@@ -6838,7 +6771,7 @@ void mbv2_s6_1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         OUT_ROW = 1120,   /* floats of an output row */
-        S2_W = 5760,   /* stage 2's packed weights */
+        S2_W = 5760,      /* stage 2's packed weights */
     };
     for (int y = 0; y < 6; y += 3) {   /* bands of 3 rows */
         Dw_s6_1_R1N3_8c1p(in, scratch, packed, y);
@@ -6892,9 +6825,9 @@ static void Pw_e6_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 160; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 160 + s];
-                const float vi2 = in[ib + 320 + s];
-                const float vi3 = in[ib + 480 + s];
+                const float vi1 = in[ib + s + 160];
+                const float vi2 = in[ib + s + 320];
+                const float vi3 = in[ib + s + 480];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6910,17 +6843,17 @@ static void Pw_e6_2_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 960 + j] = v;
+                out[ob + j + 960] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1920 + j] = v;
+                out[ob + j + 1920] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2880 + j] = v;
+                out[ob + j + 2880] = v;
             }
         }
     }
@@ -6953,13 +6886,12 @@ static void Pw_e6_2_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 154560 * g + 644 * n;
-            const int o0 = 960 * g + 4 * n;
+            float *restrict d = packed + 644 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -7011,7 +6943,6 @@ static void Run_e6_2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s6_2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7023,10 +6954,10 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7045,12 +6976,12 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7070,10 +7001,10 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7092,12 +7023,12 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7115,15 +7046,15 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7142,12 +7073,12 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7167,10 +7098,10 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7189,12 +7120,12 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7214,10 +7145,10 @@ static void Dw_s6_2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7249,9 +7180,9 @@ static void Pw_s6_2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 960; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 960 + s];
-                const float vi2 = in[ib + 1920 + s];
-                const float vi3 = in[ib + 2880 + s];
+                const float vi1 = in[ib + s + 960];
+                const float vi2 = in[ib + s + 1920];
+                const float vi3 = in[ib + s + 2880];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7266,18 +7197,18 @@ static void Pw_s6_2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 160 + j];
-                out[ob + 160 + j] = v;
+                v += res[ob + j + 160];
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 320 + j];
-                out[ob + 320 + j] = v;
+                v += res[ob + j + 320];
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 480 + j];
-                out[ob + 480 + j] = v;
+                v += res[ob + j + 480];
+                out[ob + j + 480] = v;
             }
         }
     }
@@ -7314,17 +7245,16 @@ void mbv2_s6_2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 153760 * g + 3844 * n + 9600;
-            const int o0 = 160 * g + 4 * n;
+            float *restrict d = packed + 3844 * n + 9600;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -7383,9 +7313,9 @@ static void Pw_e6_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 160; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 160 + s];
-                const float vi2 = in[ib + 320 + s];
-                const float vi3 = in[ib + 480 + s];
+                const float vi1 = in[ib + s + 160];
+                const float vi2 = in[ib + s + 320];
+                const float vi3 = in[ib + s + 480];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7401,17 +7331,17 @@ static void Pw_e6_3_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 960 + j] = v;
+                out[ob + j + 960] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1920 + j] = v;
+                out[ob + j + 1920] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2880 + j] = v;
+                out[ob + j + 2880] = v;
             }
         }
     }
@@ -7444,13 +7374,12 @@ static void Pw_e6_3_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e6_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 154560 * g + 644 * n;
-            const int o0 = 960 * g + 4 * n;
+            float *restrict d = packed + 644 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -7502,7 +7431,6 @@ static void Run_e6_3(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s6_3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7514,10 +7442,10 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7536,12 +7464,12 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7561,10 +7489,10 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7583,12 +7511,12 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7606,15 +7534,15 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7633,12 +7561,12 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7658,10 +7586,10 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7680,12 +7608,12 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7705,10 +7633,10 @@ static void Dw_s6_3_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -7740,9 +7668,9 @@ static void Pw_s6_3_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 960; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 960 + s];
-                const float vi2 = in[ib + 1920 + s];
-                const float vi3 = in[ib + 2880 + s];
+                const float vi1 = in[ib + s + 960];
+                const float vi2 = in[ib + s + 1920];
+                const float vi3 = in[ib + s + 2880];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7757,18 +7685,18 @@ static void Pw_s6_3_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 160 + j];
-                out[ob + 160 + j] = v;
+                v += res[ob + j + 160];
+                out[ob + j + 160] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 320 + j];
-                out[ob + 320 + j] = v;
+                v += res[ob + j + 320];
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 480 + j];
-                out[ob + 480 + j] = v;
+                v += res[ob + j + 480];
+                out[ob + j + 480] = v;
             }
         }
     }
@@ -7805,17 +7733,16 @@ void mbv2_s6_3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 40; ++n) {
-            float *restrict d = packed + 153760 * g + 3844 * n + 9600;
-            const int o0 = 160 * g + 4 * n;
+            float *restrict d = packed + 3844 * n + 9600;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -7874,9 +7801,9 @@ static void Pw_e7_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 160; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 160 + s];
-                const float vi2 = in[ib + 320 + s];
-                const float vi3 = in[ib + 480 + s];
+                const float vi1 = in[ib + s + 160];
+                const float vi2 = in[ib + s + 320];
+                const float vi3 = in[ib + s + 480];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7892,17 +7819,17 @@ static void Pw_e7_1_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 960 + j] = v;
+                out[ob + j + 960] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1920 + j] = v;
+                out[ob + j + 1920] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2880 + j] = v;
+                out[ob + j + 2880] = v;
             }
         }
     }
@@ -7935,13 +7862,12 @@ static void Pw_e7_1_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_e7_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 240; ++n) {
-            float *restrict d = packed + 154560 * g + 644 * n;
-            const int o0 = 960 * g + 4 * n;
+            float *restrict d = packed + 644 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 160; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 160 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[160 * o0 + 160 * j + s];
             }
         }
     }
@@ -7993,7 +7919,6 @@ static void Run_e7_1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s7_1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -8005,10 +7930,10 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8027,12 +7952,12 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8052,10 +7977,10 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8074,12 +7999,12 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8097,15 +8022,15 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 7680 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 7680]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8124,12 +8049,12 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5760 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6720 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5760]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6720]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8149,10 +8074,10 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8171,12 +8096,12 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5760 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 960 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5760]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 960]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8196,10 +8121,10 @@ static void Dw_s7_1_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 7680 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6720 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 960 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 7680]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6720]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 960]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8231,9 +8156,9 @@ static void Pw_s7_1_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 960; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 960 + s];
-                const float vi2 = in[ib + 1920 + s];
-                const float vi3 = in[ib + 2880 + s];
+                const float vi1 = in[ib + s + 960];
+                const float vi2 = in[ib + s + 1920];
+                const float vi3 = in[ib + s + 2880];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -8247,15 +8172,15 @@ static void Pw_s7_1_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 320 + j] = v;
+                out[ob + j + 320] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 640 + j] = v;
+                out[ob + j + 640] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 960 + j] = v;
+                out[ob + j + 960] = v;
             }
         }
     }
@@ -8291,17 +8216,16 @@ void mbv2_s7_1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[960 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[960 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 80; ++n) {
-            float *restrict d = packed + 307520 * g + 3844 * n + 9600;
-            const int o0 = 320 * g + 4 * n;
+            float *restrict d = packed + 3844 * n + 9600;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 960; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 960 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[960 * o0 + 960 * j + s];
             }
         }
     }
@@ -8362,9 +8286,9 @@ static void Pw_head_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 320; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 320 + s];
-                const float vi2 = in[ib + 640 + s];
-                const float vi3 = in[ib + 960 + s];
+                const float vi1 = in[ib + s + 320];
+                const float vi2 = in[ib + s + 640];
+                const float vi3 = in[ib + s + 960];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -8380,17 +8304,17 @@ static void Pw_head_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 1280 + j] = v;
+                out[ob + j + 1280] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 2560 + j] = v;
+                out[ob + j + 2560] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 3840 + j] = v;
+                out[ob + j + 3840] = v;
             }
         }
     }
@@ -8423,13 +8347,12 @@ static void Pw_head_4x4(const float *restrict in, float *restrict out, const flo
 void mbv2_head_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 320; ++n) {
-            float *restrict d = packed + 410880 * g + 1284 * n;
-            const int o0 = 1280 * g + 4 * n;
+            float *restrict d = packed + 1284 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 320; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 320 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[320 * o0 + 320 * j + s];
             }
         }
     }

@@ -33,22 +33,18 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -58,15 +54,12 @@ static void Pw_c1_1_1x1(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -120,11 +113,10 @@ static void Pw_c1_8_3x4(const float *restrict in, float *restrict out, const flo
                 vacc2[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
+                const float *restrict vk = vw + 4;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -137,11 +129,11 @@ static void Pw_c1_8_3x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
         }
     }
@@ -151,14 +143,12 @@ static void Pw_c1_8_3x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c1_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 16 * g + 8 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
@@ -215,9 +205,9 @@ static void Pw_c3_4_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 3; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 3 + s];
-                const float vi2 = in[ib + 6 + s];
-                const float vi3 = in[ib + 9 + s];
+                const float vi1 = in[ib + s + 3];
+                const float vi2 = in[ib + s + 6];
+                const float vi3 = in[ib + s + 9];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -231,15 +221,15 @@ static void Pw_c3_4_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 4 + j] = v;
+                out[ob + j + 4] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
         }
     }
@@ -271,14 +261,12 @@ static void Pw_c3_4_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c3_4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -336,9 +324,9 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -352,15 +340,15 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                out[ob + j + 5] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                out[ob + j + 10] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
         }
         {   /* 1-channel tail */
@@ -372,45 +360,39 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
         }
     }
@@ -420,26 +402,22 @@ static void Pw_c4_5_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c4_5_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 20;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 20;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -497,9 +475,9 @@ static void Pw_c5_3_4x3(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -513,15 +491,15 @@ static void Pw_c5_3_4x3(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 3 + j] = v;
+                out[ob + j + 3] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 6 + j] = v;
+                out[ob + j + 6] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
         }
     }
@@ -553,14 +531,12 @@ static void Pw_c5_3_4x3(const float *restrict in, float *restrict out, const flo
 void pw_dense_c5_3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 18 * g + 18 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -618,9 +594,9 @@ static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -634,15 +610,15 @@ static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -654,45 +630,39 @@ static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const flo
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -723,21 +693,18 @@ static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const flo
             const int ob = 80;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -747,25 +714,22 @@ static void Pw_c7_9_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c7_9_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 64;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 64;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -822,9 +786,9 @@ static void Pw_c8_8_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -838,15 +802,15 @@ static void Pw_c8_8_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -856,13 +820,12 @@ static void Pw_c8_8_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c8_8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -920,9 +883,9 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -936,15 +899,15 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
         }
         {   /* 3-channel tail */
@@ -964,9 +927,9 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -980,15 +943,15 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 21 + j] = v;
+                out[ob + j + 21] = v;
             }
         }
     }
@@ -1008,8 +971,8 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1022,11 +985,11 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1044,8 +1007,8 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1058,11 +1021,11 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 7 + j] = v;
+                out[ob + j + 7] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 14 + j] = v;
+                out[ob + j + 14] = v;
             }
         }
     }
@@ -1072,26 +1035,22 @@ static void Pw_c9_7_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_c9_7_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 70 * g + 40 * n;
-            const int o0 = 7 * g + 4 * n;
+            float *restrict d = packed;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 70 * g + 30 * n + 40;
-            const int o0 = 7 * g + 3 * n + 4;
+            float *restrict d = packed + 40;
+            const int o0 = 4;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -1148,9 +1107,9 @@ static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1164,15 +1123,15 @@ static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1190,7 +1149,7 @@ static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 15];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1202,7 +1161,7 @@ static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
         }
     }
@@ -1212,13 +1171,12 @@ static void Pw_c15_16_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c15_16_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 256 * g + 64 * n;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 64 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -1276,9 +1234,9 @@ static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1292,15 +1250,15 @@ static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1312,45 +1270,39 @@ static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1381,21 +1333,18 @@ static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const f
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -1405,25 +1354,22 @@ static void Pw_c16_17_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c16_17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 289 * g + 68 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 272;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 272;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -1481,9 +1427,9 @@ static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1497,15 +1443,15 @@ static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1525,9 +1471,9 @@ static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1541,15 +1487,15 @@ static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -1601,25 +1547,22 @@ static void Pw_c17_15_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c17_15_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 270 * g + 72 * n;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 270 * g + 54 * n + 216;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 216;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -1677,9 +1620,9 @@ static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1693,15 +1636,15 @@ static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1713,45 +1656,39 @@ static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
         }
     }
@@ -1782,21 +1719,18 @@ static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const f
             const int ob = 2672;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -1806,25 +1740,22 @@ static void Pw_c31_33_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c31_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1056 * g + 128 * n;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 128 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1056 * g + 32 * n + 1024;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1024;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 31; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
+                d[s + 1] = w->pw_w[31 * o0 + s];
             }
         }
     }
@@ -1881,9 +1812,9 @@ static void Pw_c32_32_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1897,15 +1828,15 @@ static void Pw_c32_32_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -1915,13 +1846,12 @@ static void Pw_c32_32_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c32_32_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1056 * g + 132 * n;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 132 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -1979,9 +1909,9 @@ static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1995,15 +1925,15 @@ static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2023,9 +1953,9 @@ static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2039,15 +1969,15 @@ static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -2099,25 +2029,22 @@ static void Pw_c33_31_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c33_31_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 1054 * g + 136 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1054 * g + 102 * n + 952;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 952;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
@@ -2175,9 +2102,9 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
-                const float vi3 = in[ib + 144 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
+                const float vi3 = in[ib + s + 144];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2191,15 +2118,15 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 141 + j] = v;
+                out[ob + j + 141] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2219,9 +2146,9 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
-                const float vi3 = in[ib + 144 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
+                const float vi3 = in[ib + s + 144];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2235,15 +2162,15 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 141 + j] = v;
+                out[ob + j + 141] = v;
             }
         }
     }
@@ -2263,8 +2190,8 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2277,11 +2204,11 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2299,8 +2226,8 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2313,11 +2240,11 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 47 + j] = v;
+                out[ob + j + 47] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 94 + j] = v;
+                out[ob + j + 94] = v;
             }
         }
     }
@@ -2327,25 +2254,22 @@ static void Pw_c48_47_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c48_47_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 11; ++n) {
-            float *restrict d = packed + 2303 * g + 196 * n;
-            const int o0 = 47 * g + 4 * n;
+            float *restrict d = packed + 196 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2303 * g + 147 * n + 2156;
-            const int o0 = 47 * g + 3 * n + 44;
+            float *restrict d = packed + 2156;
+            const int o0 = 44;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -2403,9 +2327,9 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
-                const float vi3 = in[ib + 141 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
+                const float vi3 = in[ib + s + 141];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2419,15 +2343,15 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                out[ob + j + 49] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                out[ob + j + 98] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 147 + j] = v;
+                out[ob + j + 147] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2439,45 +2363,39 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
-                const float vi3 = in[ib + 141 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
+                const float vi3 = in[ib + s + 141];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                float v = vacc1[0];
+                out[ob + 49] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                float v = vacc2[0];
+                out[ob + 98] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 147 + j] = v;
+                float v = vacc3[0];
+                out[ob + 147] = v;
             }
         }
     }
@@ -2497,8 +2415,8 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2511,11 +2429,11 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                out[ob + j + 49] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                out[ob + j + 98] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2526,37 +2444,32 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 47; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 47 + s];
-                const float vi2 = in[ib + 94 + s];
+                const float vi1 = in[ib + s + 47];
+                const float vi2 = in[ib + s + 94];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 49 + j] = v;
+                float v = vacc1[0];
+                out[ob + 49] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 98 + j] = v;
+                float v = vacc2[0];
+                out[ob + 98] = v;
             }
         }
     }
@@ -2566,25 +2479,22 @@ static void Pw_c47_49_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c47_49_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 2352 * g + 192 * n;
-            const int o0 = 49 * g + 4 * n;
+            float *restrict d = packed + 192 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 47; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 47 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[47 * o0 + 47 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2352 * g + 48 * n + 2304;
-            const int o0 = 49 * g + n + 48;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2304;
+            const int o0 = 48;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 47; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 47 + s]; }
+                d[s + 1] = w->pw_w[47 * o0 + s];
             }
         }
     }
@@ -2641,9 +2551,9 @@ static void Pw_c64_65_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2657,15 +2567,15 @@ static void Pw_c64_65_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 65 + j] = v;
+                out[ob + j + 65] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 130 + j] = v;
+                out[ob + j + 130] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 195 + j] = v;
+                out[ob + j + 195] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2677,45 +2587,39 @@ static void Pw_c64_65_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 65 + j] = v;
+                float v = vacc1[0];
+                out[ob + 65] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 130 + j] = v;
+                float v = vacc2[0];
+                out[ob + 130] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 195 + j] = v;
+                float v = vacc3[0];
+                out[ob + 195] = v;
             }
         }
     }
@@ -2725,25 +2629,22 @@ static void Pw_c64_65_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c64_65_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4225 * g + 260 * n;
-            const int o0 = 65 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 4160;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4160;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -2800,9 +2701,9 @@ static void Pw_c65_64_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 65 + s];
-                const float vi2 = in[ib + 130 + s];
-                const float vi3 = in[ib + 195 + s];
+                const float vi1 = in[ib + s + 65];
+                const float vi2 = in[ib + s + 130];
+                const float vi3 = in[ib + s + 195];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2816,15 +2717,15 @@ static void Pw_c65_64_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -2856,13 +2757,12 @@ static void Pw_c65_64_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c65_64_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4224 * g + 264 * n;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 264 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
@@ -2919,9 +2819,9 @@ static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2935,15 +2835,15 @@ static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -2961,7 +2861,7 @@ static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
+                const float vi1 = in[ib + s + 16];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2973,7 +2873,7 @@ static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2983,13 +2883,12 @@ static void Pw_c16_96_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c16_96_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 1632 * g + 68 * n;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -3046,9 +2945,9 @@ static void Pw_c96_48_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3062,15 +2961,15 @@ static void Pw_c96_48_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
         }
     }
@@ -3080,13 +2979,12 @@ static void Pw_c96_48_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_c96_48_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 4656 * g + 388 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 388 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -3135,45 +3033,39 @@ static void Pw_c17_1_4x1(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
         }
     }
@@ -3184,21 +3076,18 @@ static void Pw_c17_1_4x1(const float *restrict in, float *restrict out, const fl
             const int ob = 224;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -3208,14 +3097,12 @@ static void Pw_c17_1_4x1(const float *restrict in, float *restrict out, const fl
 void pw_dense_c17_1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 18 * g + 18 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -3270,12 +3157,11 @@ static void Pw_c1_33_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
-                const float vi3 = in[ib + 3 + s];
+                const float *restrict vk = vw + 4;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
+                const float vi3 = in[ib + 3];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3289,15 +3175,15 @@ static void Pw_c1_33_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3309,46 +3195,39 @@ static void Pw_c1_33_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
-                const float vi3 = in[ib + 3 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
+                const float vi3 = in[ib + 3];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 33 + j] = v;
+                float v = vacc1[0];
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 66 + j] = v;
+                float v = vacc2[0];
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 99 + j] = v;
+                float v = vacc3[0];
+                out[ob + 99] = v;
             }
         }
     }
@@ -3358,27 +3237,22 @@ static void Pw_c1_33_4x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_c1_33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 66 * g + 8 * n;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 66 * g + 2 * n + 64;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 64;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -3435,9 +3309,9 @@ static void Pw_cdef_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 24; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 24 + s];
-                const float vi2 = in[ib + 48 + s];
-                const float vi3 = in[ib + 72 + s];
+                const float vi1 = in[ib + s + 24];
+                const float vi2 = in[ib + s + 48];
+                const float vi3 = in[ib + s + 72];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3451,15 +3325,15 @@ static void Pw_cdef_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -3491,13 +3365,12 @@ static void Pw_cdef_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_cdef_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 600 * g + 100 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -3556,9 +3429,9 @@ static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3572,15 +3445,15 @@ static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3592,45 +3465,39 @@ static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -3661,21 +3528,18 @@ static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const f
             const int ob = 356;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -3685,23 +3549,20 @@ static void Pw_nobias_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_nobias_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 153 * g + 36 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 153 * g + 9 * n + 144;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 144;
+            const int o0 = 16;
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s] = w->pw_w[9 * o0 + s];
             }
         }
     }
@@ -3758,9 +3619,9 @@ static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3776,17 +3637,17 @@ static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3804,7 +3665,7 @@ static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
+                const float vi1 = in[ib + s + 8];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3818,7 +3679,7 @@ static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
         }
     }
@@ -3828,13 +3689,12 @@ static void Pw_a_relu_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_a_relu_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 144 * g + 36 * n;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -3892,9 +3752,9 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3910,17 +3770,17 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3932,49 +3792,43 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
         }
     }
@@ -3992,7 +3846,7 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
+                const float vi1 = in[ib + s + 5];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4006,7 +3860,7 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4016,31 +3870,27 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
+                const float vi1 = in[ib + s + 5];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
         }
     }
@@ -4050,25 +3900,22 @@ static void Pw_a_r6_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_a_r6_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 54 * g + 24 * n;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 54 * g + 6 * n + 48;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 48;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 5; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 5 + s]; }
+                d[s + 1] = w->pw_w[5 * o0 + s];
             }
         }
     }
@@ -4126,9 +3973,9 @@ static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4144,17 +3991,17 @@ static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -4174,9 +4021,9 @@ static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4192,17 +4039,17 @@ static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const flo
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < -5.000000000e-01f ? -5.000000000e-01f : v; v = v > 5.000000000e-01f ? 5.000000000e-01f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -4256,25 +4103,22 @@ static void Pw_a_mm_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_a_mm_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 527 * g + 68 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 527 * g + 51 * n + 476;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 476;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -4332,9 +4176,9 @@ static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4350,17 +4194,17 @@ static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v > 0.0f ? 0.0f : v;
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v > 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v > 0.0f ? 0.0f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -4380,8 +4224,8 @@ static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4396,12 +4240,12 @@ static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v > 0.0f ? 0.0f : v;
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v > 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
         }
     }
@@ -4411,12 +4255,11 @@ static void Pw_a_max_4x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_a_max_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 248 * g + 124 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 124 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
@@ -4473,9 +4316,9 @@ static void Pw_res8_4x4(const float *restrict in, float *restrict out, const flo
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4490,18 +4333,18 @@ static void Pw_res8_4x4(const float *restrict in, float *restrict out, const flo
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 8 + j];
-                out[ob + 8 + j] = v;
+                v += res[ob + j + 8];
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 24 + j];
-                out[ob + 24 + j] = v;
+                v += res[ob + j + 24];
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -4511,13 +4354,12 @@ static void Pw_res8_4x4(const float *restrict in, float *restrict out, const flo
 void pw_dense_res8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -4575,9 +4417,9 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4593,21 +4435,21 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
+                v += res[ob + j + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
+                v += res[ob + j + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 51 + j];
+                v += res[ob + j + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4619,53 +4461,47 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -4685,8 +4521,8 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4701,15 +4537,15 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
+                v += res[ob + j + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
+                v += res[ob + j + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4720,43 +4556,38 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
         }
     }
@@ -4766,25 +4597,22 @@ static void Pw_res17_4x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_res17_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 306 * g + 72 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 18 * n + 288;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 288;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -4841,9 +4669,9 @@ static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
-                const float vi3 = in[ib + 144 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
+                const float vi3 = in[ib + s + 144];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4859,17 +4687,17 @@ static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -4889,8 +4717,8 @@ static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 48; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 48 + s];
-                const float vi2 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 48];
+                const float vi2 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4905,12 +4733,12 @@ static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -4920,13 +4748,12 @@ static void Pw_pair_odd_4x4(const float *restrict in, float *restrict out, const
 void pw_dense_pair_odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 1176 * g + 196 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 196 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -4983,9 +4810,9 @@ static void Pw_pair40_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5001,17 +4828,17 @@ static void Pw_pair40_4x4(const float *restrict in, float *restrict out, const f
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 80 + j] = v;
+                out[ob + j + 80] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 120 + j] = v;
+                out[ob + j + 120] = v;
             }
         }
     }
@@ -5021,13 +4848,12 @@ static void Pw_pair40_4x4(const float *restrict in, float *restrict out, const f
 void pw_dense_pair40_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 2600 * g + 260 * n;
-            const int o0 = 40 * g + 4 * n;
+            float *restrict d = packed + 260 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -5085,9 +4911,9 @@ static void Pw_pair8_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 40; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 40 + s];
-                const float vi2 = in[ib + 80 + s];
-                const float vi3 = in[ib + 120 + s];
+                const float vi1 = in[ib + s + 40];
+                const float vi2 = in[ib + s + 80];
+                const float vi3 = in[ib + s + 120];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5101,15 +4927,15 @@ static void Pw_pair8_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -5141,12 +4967,11 @@ static void Pw_pair8_4x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_pair8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 320 * g + 160 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 160 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 40; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 40 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[40 * o0 + 40 * j + s];
             }
         }
     }
@@ -5216,23 +5041,20 @@ static void Pw_res33_1x4(const float *restrict in, float *restrict out, const fl
             const int ob = 33 * p + 32;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
         }
     }
@@ -5242,23 +5064,20 @@ static void Pw_res33_1x4(const float *restrict in, float *restrict out, const fl
 void pw_dense_res33_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1089 * g + 132 * n;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 132 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1089 * g + 33 * n + 1056;
-            const int o0 = 33 * g + n + 32;
+            float *restrict d = packed + 1056;
+            const int o0 = 32;
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s] = w->pw_w[33 * o0 + s];
             }
         }
     }

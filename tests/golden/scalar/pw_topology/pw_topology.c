@@ -45,9 +45,9 @@ static void Pw_g2_4x4(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float vi1 = in[ib + s + 16];
+                    const float vi2 = in[ib + s + 32];
+                    const float vi3 = in[ib + s + 48];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -61,15 +61,15 @@ static void Pw_g2_4x4(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    out[ob + 8 + j] = v;
+                    out[ob + j + 8] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    out[ob + 16 + j] = v;
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
             }
         }
@@ -103,12 +103,11 @@ void pw_topology_g2_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 36 * g + 36 * n;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 36 * g;
+            const int o0 = 4 * g;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -167,9 +166,9 @@ static void Pw_g4_4x4(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 8; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 32 + s];
-                    const float vi2 = in[ib + 64 + s];
-                    const float vi3 = in[ib + 96 + s];
+                    const float vi1 = in[ib + s + 32];
+                    const float vi2 = in[ib + s + 64];
+                    const float vi3 = in[ib + s + 96];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -183,15 +182,15 @@ static void Pw_g4_4x4(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    out[ob + 64 + j] = v;
+                    out[ob + j + 64] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    out[ob + 128 + j] = v;
+                    out[ob + j + 128] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    out[ob + 192 + j] = v;
+                    out[ob + j + 192] = v;
                 }
             }
         }
@@ -229,7 +228,7 @@ void pw_topology_g4_pack(const sg_weights *w, float *packed)
             const int o0 = 16 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -288,9 +287,9 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 36 + s];
-                    const float vi2 = in[ib + 72 + s];
-                    const float vi3 = in[ib + 108 + s];
+                    const float vi1 = in[ib + s + 36];
+                    const float vi2 = in[ib + s + 72];
+                    const float vi3 = in[ib + s + 108];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -306,17 +305,17 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 36 + j] = v;
+                    out[ob + j + 36] = v;
                 }
             }
         }
@@ -336,8 +335,8 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 9; ++s) {
                     const float *restrict vk = vw + 3 * s + 3;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 36 + s];
-                    const float vi2 = in[ib + 72 + s];
+                    const float vi1 = in[ib + s + 36];
+                    const float vi2 = in[ib + s + 72];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -352,12 +351,12 @@ static void Pw_g4odd_4x3(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 12 + j] = v;
+                    out[ob + j + 12] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
             }
         }
@@ -369,12 +368,11 @@ void pw_topology_g4odd_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 30 * g + 30 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 30 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -434,9 +432,9 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 9 + s];
-                    const float vi2 = in[ib + 18 + s];
-                    const float vi3 = in[ib + 27 + s];
+                    const float vi1 = in[ib + s + 9];
+                    const float vi2 = in[ib + s + 18];
+                    const float vi3 = in[ib + s + 27];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -450,15 +448,15 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    out[ob + 33 + j] = v;
+                    out[ob + j + 33] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    out[ob + 66 + j] = v;
+                    out[ob + j + 66] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    out[ob + 99 + j] = v;
+                    out[ob + j + 99] = v;
                 }
             }
             {   /* 3-channel tail */
@@ -478,9 +476,9 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 for (int s = 0; s < 3; ++s) {
                     const float *restrict vk = vw + 3 * s;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 9 + s];
-                    const float vi2 = in[ib + 18 + s];
-                    const float vi3 = in[ib + 27 + s];
+                    const float vi1 = in[ib + s + 9];
+                    const float vi2 = in[ib + s + 18];
+                    const float vi3 = in[ib + s + 27];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -494,15 +492,15 @@ static void Pw_g3_4x4(const float *restrict in, float *restrict out, const float
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 33 + j] = v;
+                    out[ob + j + 33] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 66 + j] = v;
+                    out[ob + j + 66] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
-                    out[ob + 99 + j] = v;
+                    out[ob + j + 99] = v;
                 }
             }
         }
@@ -559,17 +557,16 @@ void pw_topology_g3_pack(const sg_weights *w, float *packed)
             float *restrict d = packed + 33 * g + 12 * n;
             const int o0 = 11 * g + 4 * n;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
     for (int g = 0; g < 3; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 33 * g + 9 * n + 24;
-            const int o0 = 11 * g + 3 * n + 8;
+            float *restrict d = packed + 33 * g + 24;
+            const int o0 = 11 * g + 8;
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -620,46 +617,39 @@ static void Pw_gcin_4x1(const float *restrict in, float *restrict out, const flo
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 17 + s];
-                    const float vi2 = in[ib + 34 + s];
-                    const float vi3 = in[ib + 51 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 17];
+                    const float vi2 = in[ib + 34];
+                    const float vi3 = in[ib + 51];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 17 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 17] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 34 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 34] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 51 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 51] = v;
                 }
             }
         }
@@ -670,22 +660,18 @@ static void Pw_gcin_4x1(const float *restrict in, float *restrict out, const flo
                 const int ob = g + 2856;
                 float vacc0[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
+                    vacc0[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -697,13 +683,11 @@ void pw_topology_gcin_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 17; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -760,12 +744,11 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                     vacc3[j] = vw[j];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + 3 * s + 3;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
-                    const float vi3 = in[ib + 24 + s];
+                    const float *restrict vk = vw + 3;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 16];
+                    const float vi3 = in[ib + 24];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -779,15 +762,15 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc3[j];
-                    out[ob + 72 + j] = v;
+                    out[ob + j + 72] = v;
                 }
             }
         }
@@ -805,11 +788,10 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                     vacc2[j] = vw[j];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + 3 * s + 3;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 8 + s];
-                    const float vi2 = in[ib + 16 + s];
+                    const float *restrict vk = vw + 3;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 8];
+                    const float vi2 = in[ib + 16];
                     for (int j = 0; j < 3; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -822,11 +804,11 @@ static void Pw_gcin3_4x3(const float *restrict in, float *restrict out, const fl
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc1[j];
-                    out[ob + 24 + j] = v;
+                    out[ob + j + 24] = v;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc2[j];
-                    out[ob + 48 + j] = v;
+                    out[ob + j + 48] = v;
                 }
             }
         }
@@ -838,13 +820,11 @@ void pw_topology_gcin3_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 8; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 6 * g + 6 * n;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 6 * g;
+            const int o0 = 3 * g;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -895,54 +875,47 @@ static void Pw_g16res_4x1(const float *restrict in, float *restrict out, const f
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    v += res[ob + j];
+                    float v = vacc0[0];
+                    v += res[ob];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    v += res[ob + 16 + j];
+                    float v = vacc1[0];
+                    v += res[ob + 16];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 16 + j] = v;
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    v += res[ob + 32 + j];
+                    float v = vacc2[0];
+                    v += res[ob + 32];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 32 + j] = v;
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    v += res[ob + 48 + j];
+                    float v = vacc3[0];
+                    v += res[ob + 48];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + 48 + j] = v;
+                    out[ob + 48] = v;
                 }
             }
         }
@@ -954,13 +927,11 @@ void pw_topology_g16res_pack(const sg_weights *w, float *packed)
 {
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -1029,21 +1000,18 @@ static void Pw_g2px_1x4(const float *restrict in, float *restrict out, const flo
                 const int ob = 66 * p + 33 * g + 32;
                 float vacc0[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
+                    vacc0[0] = vw[0];
                 }
                 for (int s = 0; s < 32; ++s) {
                     const float *restrict vk = vw + s + 1;
                     const float vi0 = in[ib + s];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1059,18 +1027,17 @@ void pw_topology_g2px_pack(const sg_weights *w, float *packed)
             const int o0 = 33 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
     for (int g = 0; g < 2; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 1089 * g + 33 * n + 1056;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1089 * g + 1056;
+            const int o0 = 33 * g + 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 32; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 32 + s]; }
+                d[s + 1] = w->pw_w[32 * o0 + s];
             }
         }
     }
@@ -1159,9 +1126,9 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1170,15 +1137,15 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 72 + j] = v;
+                out[ob + j + 72] = v;
             }
         }
     }
@@ -1200,8 +1167,8 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1wrap_S1[5 * j + s + 20 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1210,11 +1177,11 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -1224,13 +1191,12 @@ static void Pw_t1wrap_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1wrap_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 144 * g + 24 * n;
-            const int o0 = 24 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -1303,9 +1269,9 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1down_S1[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1314,15 +1280,15 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -1354,13 +1320,12 @@ static void Pw_t1down_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1down_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 64 * g + 32 * n;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 32 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
@@ -1452,14 +1417,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1468,15 +1432,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1494,14 +1458,13 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc3[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
-                    vacc2[j] += in[ib + 18 + k] * vk[j];
-                    vacc3[j] += in[ib + 27 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
+                    vacc2[j] += in[ib + k + 18] * vk[j];
+                    vacc3[j] += in[ib + k + 27] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -1510,15 +1473,15 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -1534,12 +1497,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 4 * s + 4;
+                const float *restrict vk = vw + 4;
                 for (int j = 0; j < 4; ++j) {
-                    const int k = Src_t1one_S1[j + s + 4 * n];
+                    const int k = Src_t1one_S1[j + 4 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1548,7 +1510,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1562,12 +1524,11 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
                 vacc1[j] = vw[j];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + 3 * s + 3;
+                const float *restrict vk = vw + 3;
                 for (int j = 0; j < 3; ++j) {
-                    const int k = Src_t1one_S1[j + s + 28];
+                    const int k = Src_t1one_S1[j + 28];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 9 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 9] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -1576,7 +1537,7 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
         }
     }
@@ -1586,27 +1547,22 @@ static void Pw_t1one_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t1one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 62 * g + 8 * n;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 8 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 4; ++j) d[j + 4] = w->pw_w[o0 + j];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 62 * g + 6 * n + 56;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 56;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             {
-                const int s = 0;
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 1 + s];
+                for (int j = 0; j < 3; ++j) d[j + 3] = w->pw_w[o0 + j];
             }
         }
     }
@@ -1691,9 +1647,9 @@ static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1cls_S1[3 * j + s + 12 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 4 + k] * vk[j];
-                    vacc2[j] += in[ib + 8 + k] * vk[j];
-                    vacc3[j] += in[ib + 12 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 4] * vk[j];
+                    vacc2[j] += in[ib + k + 8] * vk[j];
+                    vacc3[j] += in[ib + k + 12] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1702,15 +1658,15 @@ static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 20 + j] = v;
+                out[ob + j + 20] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 60 + j] = v;
+                out[ob + j + 60] = v;
             }
         }
     }
@@ -1742,13 +1698,12 @@ static void Pw_t1cls_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t1cls_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 80 * g + 16 * n;
-            const int o0 = 20 * g + 4 * n;
+            float *restrict d = packed + 16 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -1817,21 +1772,18 @@ static void Pw_t1full_1x4(const float *restrict in, float *restrict out, const f
             const int ob = 9 * p + 8;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -1841,25 +1793,22 @@ static void Pw_t1full_1x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t1full_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 306 * g + 136 * n;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 136 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 34 * n + 272;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 272;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s + 1] = w->pw_w[33 * o0 + s];
             }
         }
     }
@@ -1956,9 +1905,9 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2mix_S1[15 * j + s + 60 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -1967,15 +1916,15 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2007,13 +1956,12 @@ static void Pw_t2mix_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2mix_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 512 * g + 64 * n;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 64 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -2093,9 +2041,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 32 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2106,21 +2054,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2142,9 +2090,9 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t2res_S1[8 * j + s + 96];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 15 + k] * vk[j];
-                    vacc2[j] += in[ib + 30 + k] * vk[j];
-                    vacc3[j] += in[ib + 45 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 15] * vk[j];
+                    vacc2[j] += in[ib + k + 30] * vk[j];
+                    vacc3[j] += in[ib + k + 45] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2155,21 +2103,21 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 15 + j];
+                v += res[ob + j + 15];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 30 + j];
+                v += res[ob + j + 30];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 45 + j];
+                v += res[ob + j + 45];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -2179,25 +2127,22 @@ static void Pw_t2res_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2res_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 135 * g + 36 * n;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 36 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 135 * g + 27 * n + 108;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 108;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -2326,9 +2271,9 @@ static void Pw_t2rows_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2rows_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2337,15 +2282,15 @@ static void Pw_t2rows_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -2355,13 +2300,12 @@ static void Pw_t2rows_4x4(const float *restrict in, float *restrict out, const f
 void pw_topology_t2rows_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 1600 * g + 100 * n;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2444,9 +2388,9 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t2odd_S1[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 32] * vk[j];
+                    vacc2[j] += in[ib + k + 64] * vk[j];
+                    vacc3[j] += in[ib + k + 96] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2455,15 +2399,15 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2475,42 +2419,36 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 32 + k] * vk[j];
-                    vacc2[j] += in[ib + 64 + k] * vk[j];
-                    vacc3[j] += in[ib + 96 + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 32] * vk[0];
+                    vacc2[0] += in[ib + k + 64] * vk[0];
+                    vacc3[0] += in[ib + k + 96] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -2541,21 +2479,18 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             for (int s = 0; s < 6; ++s) {
                 const float *restrict vk = vw + s;
                 {
-                    const int j = 0;
-                    const int k = Src_t2odd_S1[6 * j + s + 96];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t2odd_S1[s + 96];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2565,23 +2500,20 @@ static void Pw_t2odd_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t2odd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 102 * g + 24 * n;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 24 * n;
+            const int o0 = 4 * n;
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 102 * g + 6 * n + 96;
-            const int o0 = 17 * g + n + 16;
+            float *restrict d = packed + 96;
+            const int o0 = 16;
             for (int s = 0; s < 6; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 6 + s]; }
+                d[s] = w->pw_w[6 * o0 + s];
             }
         }
     }
@@ -2694,9 +2626,9 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3a_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
-                    vacc3[j] += in[ib + 192 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
+                    vacc3[j] += in[ib + k + 192] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2705,15 +2637,15 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
         }
     }
@@ -2735,8 +2667,8 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3a_S1[24 * j + s + 96 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 64 + k] * vk[j];
-                    vacc2[j] += in[ib + 128 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 64] * vk[j];
+                    vacc2[j] += in[ib + k + 128] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2745,11 +2677,11 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -2759,13 +2691,12 @@ static void Pw_t3a_4x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3a_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 1200 * g + 100 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 100 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 24; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 24 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[24 * o0 + 24 * j + s];
             }
         }
     }
@@ -2857,9 +2788,9 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 40 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 30 + k] * vk[j];
-                    vacc2[j] += in[ib + 60 + k] * vk[j];
-                    vacc3[j] += in[ib + 90 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 30] * vk[j];
+                    vacc2[j] += in[ib + k + 60] * vk[j];
+                    vacc3[j] += in[ib + k + 90] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -2870,17 +2801,17 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 81 + j] = v;
+                out[ob + j + 81] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2902,9 +2833,9 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_t3b_S1[10 * j + s + 240];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 30 + k] * vk[j];
-                    vacc2[j] += in[ib + 60 + k] * vk[j];
-                    vacc3[j] += in[ib + 90 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 30] * vk[j];
+                    vacc2[j] += in[ib + k + 60] * vk[j];
+                    vacc3[j] += in[ib + k + 90] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -2915,17 +2846,17 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
-                out[ob + 81 + j] = v;
+                out[ob + j + 81] = v;
             }
         }
     }
@@ -2979,25 +2910,22 @@ static void Pw_t3b_4x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3b_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 6; ++n) {
-            float *restrict d = packed + 297 * g + 44 * n;
-            const int o0 = 27 * g + 4 * n;
+            float *restrict d = packed + 44 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[10 * o0 + 10 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 297 * g + 33 * n + 264;
-            const int o0 = 27 * g + 3 * n + 24;
+            float *restrict d = packed + 264;
+            const int o0 = 24;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 10; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 10 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[10 * o0 + 10 * j + s];
             }
         }
     }
@@ -3120,13 +3048,12 @@ static void Pw_t3c_1x4(const float *restrict in, float *restrict out, const floa
 void pw_topology_t3c_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 336 * g + 28 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 28 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -3211,9 +3138,9 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3one_S1[4 * j + s + 16 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3222,15 +3149,15 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 20 + j] = v;
+                out[ob + j + 20] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 60 + j] = v;
+                out[ob + j + 60] = v;
             }
         }
     }
@@ -3250,7 +3177,7 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t3one_S1[4 * j + s + 16 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3259,7 +3186,7 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 20 + j] = v;
+                out[ob + j + 20] = v;
             }
         }
     }
@@ -3269,13 +3196,12 @@ static void Pw_t3one_4x4(const float *restrict in, float *restrict out, const fl
 void pw_topology_t3one_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 5; ++n) {
-            float *restrict d = packed + 100 * g + 20 * n;
-            const int o0 = 20 * g + 4 * n;
+            float *restrict d = packed + 20 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -3356,9 +3282,9 @@ static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t4_S1[12 * j + s + 48 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 36 + k] * vk[j];
-                    vacc2[j] += in[ib + 72 + k] * vk[j];
-                    vacc3[j] += in[ib + 108 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 36] * vk[j];
+                    vacc2[j] += in[ib + k + 72] * vk[j];
+                    vacc3[j] += in[ib + k + 108] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3367,15 +3293,15 @@ static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3407,13 +3333,12 @@ static void Pw_t4_4x4(const float *restrict in, float *restrict out, const float
 void pw_topology_t4_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 208 * g + 52 * n;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 52 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 12; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 12 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[12 * o0 + 12 * j + s];
             }
         }
     }
@@ -3526,9 +3451,9 @@ static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t8_S1[16 * j + s + 64 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3537,15 +3462,15 @@ static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
         }
     }
@@ -3577,13 +3502,12 @@ static void Pw_t8_4x4(const float *restrict in, float *restrict out, const float
 void pw_topology_t8_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 816 * g + 68 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 68 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }

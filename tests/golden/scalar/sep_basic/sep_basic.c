@@ -37,7 +37,6 @@
 /* scalar/spatial.c.in: layer mb, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -49,10 +48,10 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -71,12 +70,12 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -96,10 +95,10 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -118,12 +117,12 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -141,15 +140,15 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 136 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 136]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 136]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -168,12 +167,12 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 120 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 136]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 120]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -193,10 +192,10 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -215,12 +214,12 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 136]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -240,10 +239,10 @@ static void Dw_mb_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 136 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 136]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -275,9 +274,9 @@ static void Pw_mb_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -293,17 +292,17 @@ static void Pw_mb_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -313,22 +312,20 @@ static void Pw_mb_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_basic_mb_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 144 * g + 36 * n + 80;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -382,7 +379,6 @@ static void Run_mb(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer s2odd, stage 1 (depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -394,10 +390,10 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -415,12 +411,12 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -439,10 +435,10 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -460,12 +456,12 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -482,15 +478,15 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 24 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 24]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -508,12 +504,12 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 18 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 21 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 18]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 21]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -532,10 +528,10 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -553,12 +549,12 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 18 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 18]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -577,10 +573,10 @@ static void Dw_s2odd_S1_3c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 24 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 21 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 24]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 21]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -611,9 +607,9 @@ static void Pw_s2odd_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 3; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 3 + s];
-                const float vi2 = in[ib + 6 + s];
-                const float vi3 = in[ib + 9 + s];
+                const float vi1 = in[ib + s + 3];
+                const float vi2 = in[ib + s + 6];
+                const float vi3 = in[ib + s + 9];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -627,15 +623,15 @@ static void Pw_s2odd_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -645,22 +641,20 @@ static void Pw_s2odd_S2_4x4(const float *restrict in, float *restrict out, const
 void sep_basic_s2odd_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 32 * g + 16 * n + 30;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 16 * n + 30;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 3; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 3 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[3 * o0 + 3 * j + s];
             }
         }
     }
@@ -714,7 +708,6 @@ static void Run_s2odd(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer s2odd2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -726,10 +719,10 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -740,15 +733,14 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -763,12 +755,12 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -779,17 +771,16 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -805,10 +796,10 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -819,15 +810,14 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -842,12 +832,12 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -858,17 +848,16 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -882,15 +871,15 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 272 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 272]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -901,20 +890,19 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 272 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 272]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -929,12 +917,12 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 238 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 255 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 238]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 255]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -945,17 +933,16 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 238 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 255 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 238]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 255]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -971,10 +958,10 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -985,15 +972,14 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1008,12 +994,12 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 238 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 17 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 238]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 17]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1024,17 +1010,16 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 238 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 17 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 238]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 17]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1050,10 +1035,10 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 272 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 255 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 17 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 272]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 255]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 17]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1064,15 +1049,14 @@ static void Dw_s2odd2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 136 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 160;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 272 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 255 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 17 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 272]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 255]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 17]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1100,9 +1084,9 @@ static void Pw_s2odd2_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1118,17 +1102,17 @@ static void Pw_s2odd2_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + j + 33] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + j + 66] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + j + 99] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1140,49 +1124,43 @@ static void Pw_s2odd2_S2_4x4(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 33 + j] = v;
+                out[ob + 33] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 66 + j] = v;
+                out[ob + 66] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 99 + j] = v;
+                out[ob + 99] = v;
             }
         }
     }
@@ -1196,38 +1174,34 @@ void sep_basic_s2odd2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 160;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 160;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 594 * g + 72 * n + 170;
-            const int o0 = 33 * g + 4 * n;
+            float *restrict d = packed + 72 * n + 170;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 594 * g + 18 * n + 746;
-            const int o0 = 33 * g + n + 32;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 746;
+            const int o0 = 32;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -1282,7 +1256,6 @@ static void Run_s2odd2(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer k5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 2..4 */
     {
         const int vy = 0;
@@ -1294,15 +1267,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 160 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 176 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 304 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 320 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 160]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 176]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 304]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 320]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1321,21 +1294,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 112 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 128 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 160 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 176 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 256 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 272 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 304 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 320 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 112]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 128]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 160]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 176]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 256]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 272]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 304]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 320]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1355,15 +1328,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 112 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 128 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 256 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 272 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 112]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 128]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 256]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 272]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1382,21 +1355,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 256 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 112 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 160 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 176 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 304 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 320 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 256]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 112]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 160]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 176]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 304]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 320]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1414,31 +1387,31 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 320 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 304 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 256 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 176 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 112 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 112 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 128 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 160 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 176 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 256 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 272 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 304 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 320 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 320]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 304]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 256]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 176]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 112]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 112]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 128]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 160]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 176]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 256]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 272]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 304]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 320]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1457,21 +1430,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 320 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 304 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 176 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 112 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 128 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 144 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 256 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 272 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 288 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 320]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 304]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 176]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 112]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 128]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 144]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 256]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 272]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 288]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1491,15 +1464,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 256 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 112 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 256]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 112]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1518,21 +1491,21 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 320 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 304 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 272 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 256 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 176 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 128 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 112 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 16 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 32 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 320]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 304]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 272]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 256]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 176]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 128]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 112]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 16]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 32]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1552,15 +1525,15 @@ static void Dw_k5s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 320 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 304 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 288 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 176 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 160 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 144 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 32 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 16 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 320]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 304]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 288]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 176]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 160]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 144]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 32]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 16]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -1592,9 +1565,9 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1608,15 +1581,15 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1636,9 +1609,9 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1652,15 +1625,15 @@ static void Pw_k5s2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 30 + j] = v;
+                out[ob + j + 30] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 45 + j] = v;
+                out[ob + j + 45] = v;
             }
         }
     }
@@ -1716,29 +1689,26 @@ void sep_basic_k5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 3; ++n) {
-            float *restrict d = packed + 255 * g + 68 * n + 416;
-            const int o0 = 15 * g + 4 * n;
+            float *restrict d = packed + 68 * n + 416;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 255 * g + 51 * n + 620;
-            const int o0 = 15 * g + 3 * n + 12;
+            float *restrict d = packed + 620;
+            const int o0 = 12;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1793,7 +1763,6 @@ static void Run_k5s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = 0; vy < 4; ++vy) {
         {
@@ -1804,12 +1773,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 243 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 9]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 126]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 234]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 243]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1820,17 +1789,16 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1844,15 +1812,15 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 126 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 234 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 243 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 9]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 9]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 108]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 126]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 225]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 234]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 243]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1863,20 +1831,19 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 243 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 243]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1891,12 +1858,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 225 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 234 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 9]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 108]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 225]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 234]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1907,17 +1874,16 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 225 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 234 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 225]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 234]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1933,10 +1899,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 126 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 9]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 126]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1947,15 +1913,14 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1970,12 +1935,12 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 9 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 126 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 9]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 9]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 108]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 126]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1986,17 +1951,16 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib + 9 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 126 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib + 9]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 126]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2012,10 +1976,10 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 9 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 108 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 117 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 9]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 108]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 117]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2026,15 +1990,14 @@ static void Dw_s3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 45 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 9 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 108 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 117 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 9]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 108]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 117]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2062,9 +2025,9 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2078,15 +2041,15 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2106,9 +2069,9 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2122,15 +2085,15 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -2182,43 +2145,38 @@ static void Pw_s3_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_basic_s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 310 * g + 40 * n + 90;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 40 * n + 90;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 310 * g + 30 * n + 370;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 370;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
@@ -2273,7 +2231,6 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer k1x7, stage 1 (depthwise 1x7): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..6 x cols 0: kernel rows 0, cols 3..6 */
     for (int vy = 0; vy < 7; ++vy) {
         {
@@ -2284,10 +2241,10 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 8 + j]; /* tap 0,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 12 + j]; /* tap 0,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 8]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 12]; /* tap 0,6 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2305,11 +2262,11 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 8 + j]; /* tap 0,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 12 + j]; /* tap 0,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 8]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 12]; /* tap 0,6 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2327,12 +2284,12 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 8 + j]; /* tap 0,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 12 + j]; /* tap 0,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 8]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 12]; /* tap 0,6 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2349,13 +2306,13 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 8 + j]; /* tap 0,5 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[28 + j] * in[ib + 12 + j]; /* tap 0,6 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 8]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 28] * in[ib + j + 12]; /* tap 0,6 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2373,12 +2330,12 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[24 + j] * in[ib + 8 + j]; /* tap 0,5 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 24] * in[ib + j + 8]; /* tap 0,5 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2396,11 +2353,11 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 0,4 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 0,4 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2418,10 +2375,10 @@ static void Dw_k1x7_S1_4c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[4 + j] * in[ib - 12 + j]; /* tap 0,0 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib - 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[12 + j] * in[ib - 4 + j]; /* tap 0,2 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,3 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 4] * in[ib + j - 12]; /* tap 0,0 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 12] * in[ib + j - 4]; /* tap 0,2 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,3 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2452,9 +2409,9 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2468,15 +2425,15 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                out[ob + j + 5] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                out[ob + j + 10] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                out[ob + j + 15] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2488,45 +2445,39 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 15 + j] = v;
+                float v = vacc3[0];
+                out[ob + 15] = v;
             }
         }
     }
@@ -2546,8 +2497,8 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2560,11 +2511,11 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                out[ob + j + 5] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                out[ob + j + 10] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2575,37 +2526,32 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 5 + j] = v;
+                float v = vacc1[0];
+                out[ob + 5] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 10 + j] = v;
+                float v = vacc2[0];
+                out[ob + 10] = v;
             }
         }
     }
@@ -2615,35 +2561,30 @@ static void Pw_k1x7_S2_4x4(const float *restrict in, float *restrict out, const 
 void sep_basic_k1x7_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 32 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 7; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 20 * n + 32;
-            const int o0 = 5 * g + 4 * n;
+            float *restrict d = packed + 32;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 25 * g + 5 * n + 52;
-            const int o0 = 5 * g + n + 4;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 52;
+            const int o0 = 4;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -2697,7 +2638,6 @@ static void Run_k1x7(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer k5x3s21, stage 1 (depthwise 5x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2..4, cols 1..2 */
     {
         const int vy = 0;
@@ -2709,12 +2649,12 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2732,15 +2672,15 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2759,12 +2699,12 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2782,16 +2722,16 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2808,21 +2748,21 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * in[ib + 63 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * in[ib + 119 + j]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * in[ib + j + 63]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * in[ib + j + 119]; /* tap 4,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2840,16 +2780,16 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * in[ib + 49 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * in[ib + 56 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + 105 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * in[ib + 112 + j]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * in[ib + j + 49]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * in[ib + j + 56]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j + 105]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * in[ib + j + 112]; /* tap 4,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2868,12 +2808,12 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2891,15 +2831,15 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 105 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 49 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 7 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 105]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 49]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 7]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2918,12 +2858,12 @@ static void Dw_k5x3s21_S1_7c1p(const float *restrict in, float *restrict out, co
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 119 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 63 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib - 56 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib - 7 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 119]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 63]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j - 56]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j - 7]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2954,9 +2894,9 @@ static void Pw_k5x3s21_S2_4x4(const float *restrict in, float *restrict out, con
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2970,15 +2910,15 @@ static void Pw_k5x3s21_S2_4x4(const float *restrict in, float *restrict out, con
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2990,45 +2930,39 @@ static void Pw_k5x3s21_S2_4x4(const float *restrict in, float *restrict out, con
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 7 + s];
-                const float vi2 = in[ib + 14 + s];
-                const float vi3 = in[ib + 21 + s];
+                const float vi1 = in[ib + s + 7];
+                const float vi2 = in[ib + s + 14];
+                const float vi3 = in[ib + s + 21];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -3038,34 +2972,30 @@ static void Pw_k5x3s21_S2_4x4(const float *restrict in, float *restrict out, con
 void sep_basic_k5x3s21_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 112 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 15; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 112;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 112;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 176;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 176;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -3119,7 +3049,6 @@ static void Run_k5x3s21(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer d2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0..1: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         for (int vx = 0; vx < 2; ++vx) {
@@ -3129,10 +3058,10 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 896 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 896]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3150,12 +3079,12 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 768 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 896 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 896]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3173,10 +3102,10 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 768 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3194,12 +3123,12 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 768 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 896 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 768]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 896]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3217,15 +3146,15 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 896 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 768 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 768 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 896 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 896]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 768]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 896]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3243,12 +3172,12 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 896 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 768 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 832 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 896]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 768]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 832]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3266,10 +3195,10 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 768 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 768]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3287,12 +3216,12 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 896 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 768 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 896]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 768]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3310,10 +3239,10 @@ static void Dw_d2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 896 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 832 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 896]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 832]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -3345,9 +3274,9 @@ static void Pw_d2_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3361,15 +3290,15 @@ static void Pw_d2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
         }
     }
@@ -3405,17 +3334,16 @@ void sep_basic_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 1056 * g + 132 * n + 320;
-            const int o0 = 32 * g + 4 * n;
+            float *restrict d = packed + 132 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -3469,7 +3397,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d3s2, stage 1 (depthwise 3x3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..1 x cols 0: kernel rows 1..2, cols 1..2 */
     for (int vy = 0; vy < 2; ++vy) {
         {
@@ -3480,10 +3407,10 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 225 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 225]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3500,12 +3427,12 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 225 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 205]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 225]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3523,10 +3450,10 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 205]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3544,12 +3471,12 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 225 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 195]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 225]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3566,15 +3493,15 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[45 + j] * in[ib + 225 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 215]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 195]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 205]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 45] * in[ib + j + 225]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3592,12 +3519,12 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[35 + j] * in[ib + 205 + j]; /* tap 2,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + 215 + j]; /* tap 2,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 215]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 35] * in[ib + j + 205]; /* tap 2,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j + 215]; /* tap 2,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3615,10 +3542,10 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 195]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3635,12 +3562,12 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 195 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[30 + j] * in[ib + 15 + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 215]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 195]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 30] * in[ib + j + 15]; /* tap 1,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3658,10 +3585,10 @@ static void Dw_d3s2_S1_5c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[5 + j] * in[ib - 215 + j]; /* tap 0,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[10 + j] * in[ib - 205 + j]; /* tap 0,1 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[20 + j] * in[ib - 5 + j]; /* tap 1,0 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[25 + j] * in[ib + 5 + j]; /* tap 1,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 5] * in[ib + j - 215]; /* tap 0,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 10] * in[ib + j - 205]; /* tap 0,1 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 20] * in[ib + j - 5]; /* tap 1,0 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 25] * in[ib + j + 5]; /* tap 1,1 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3692,9 +3619,9 @@ static void Pw_d3s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 5; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5 + s];
-                const float vi2 = in[ib + 10 + s];
-                const float vi3 = in[ib + 15 + s];
+                const float vi1 = in[ib + s + 5];
+                const float vi2 = in[ib + s + 10];
+                const float vi3 = in[ib + s + 15];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3708,15 +3635,15 @@ static void Pw_d3s2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 4 + j] = v;
+                out[ob + j + 4] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 12 + j] = v;
+                out[ob + j + 12] = v;
             }
         }
     }
@@ -3726,23 +3653,20 @@ static void Pw_d3s2_S2_4x4(const float *restrict in, float *restrict out, const 
 void sep_basic_d3s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 50 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 24 * g + 24 * n + 50;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 50;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5 * o0 + 5 * j + s];
             }
         }
     }
@@ -3796,7 +3720,6 @@ static void Run_d3s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer valid, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_valid_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..3 x cols 0..3: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
         for (int vx = 0; vx < 4; ++vx) {
@@ -3806,15 +3729,15 @@ static void Dw_valid_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 8 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 16 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 72 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 80 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 88 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 152 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 8]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 16]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 72]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 80]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 88]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 152]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3845,9 +3768,9 @@ static void Pw_valid_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3861,15 +3784,15 @@ static void Pw_valid_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3879,22 +3802,20 @@ static void Pw_valid_S2_4x4(const float *restrict in, float *restrict out, const
 void sep_basic_valid_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 144 * g + 36 * n + 80;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -3948,7 +3869,6 @@ static void Run_valid(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer tab, stage 1 (depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..3: kernel rows 1..3, cols 0..3 */
     {
         const int vy = 0;
@@ -3959,18 +3879,18 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 272 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 272]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3989,15 +3909,15 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4016,12 +3936,12 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4040,9 +3960,9 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4059,22 +3979,22 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 272 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 272]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4092,18 +4012,18 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 256 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 256]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4121,14 +4041,14 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 240 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 240]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4146,10 +4066,10 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 224 + j]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 224]; /* tap 3,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4167,18 +4087,18 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 160 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 160]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4197,15 +4117,15 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4224,12 +4144,12 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4248,9 +4168,9 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 112 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 112]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4268,14 +4188,14 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 48 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 48]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4294,12 +4214,12 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 80 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 32 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 80]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 32]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4318,10 +4238,10 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4340,8 +4260,8 @@ static void Dw_tab_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4372,9 +4292,9 @@ static void Pw_tab_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4388,15 +4308,15 @@ static void Pw_tab_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -4408,45 +4328,39 @@ static void Pw_tab_S2_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                out[ob + 51] = v;
             }
         }
     }
@@ -4460,29 +4374,26 @@ void sep_basic_tab_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 289 * g + 68 * n + 272;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 68 * n + 272;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 289 * g + 17 * n + 544;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 544;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -4536,11 +4447,10 @@ static void Run_tab(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer int2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_int2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x11x15 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 2145; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 105; ++j) stage[165 * y + 360 + j] = in[105 * y + j];
+        for (int j = 0; j < 105; ++j) stage[165 * y + j + 360] = in[105 * y + j];
     }
     /* rows 0..8 x cols 0..6: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -4551,31 +4461,31 @@ static void Dw_int2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 60 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 165 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 180 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 210 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 225 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 330 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 345 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 360 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 375 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 390 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 495 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 510 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 525 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 540 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 555 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 660 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 675 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 690 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 705 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 720 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 60]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 165]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 180]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 210]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 225]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 330]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 345]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 360]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 375]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 390]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 495]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 510]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 525]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 540]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 555]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 660]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 675]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 690]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 705]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 720]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4587,31 +4497,31 @@ static void Dw_int2_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 208;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 15 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 30 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 45 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 60 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 165 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 180 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 195 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 210 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 225 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 330 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 345 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 360 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 375 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 390 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 495 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 510 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 525 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 540 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 555 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 660 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 675 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 690 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 705 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 720 + j]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 15]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 30]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 45]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 60]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 165]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 180]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 195]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 210]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 225]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 330]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 345]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 360]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 375]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 390]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 495]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 510]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 525]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 540]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 555]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 660]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 675]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 690]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 705]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 720]; /* tap 4,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4642,9 +4552,9 @@ static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4658,15 +4568,15 @@ static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -4686,8 +4596,8 @@ static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4700,11 +4610,11 @@ static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
         }
     }
@@ -4714,31 +4624,28 @@ static void Pw_int2_S2_4x4(const float *restrict in, float *restrict out, const 
 void sep_basic_int2_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 208 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 182 * ct + 208;
-        const int o0 = 7 * ct + 8;
+        float *restrict d = packed + 208;
+        const int o0 = 8;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 128 * g + 64 * n + 390;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 390;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -4749,7 +4656,7 @@ void sep_basic_int2(const float *restrict in, float *restrict out, const float *
 {
     enum {
         S1_STAGE = 945,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 390,   /* stage 2's packed weights */
+        S2_W = 390,       /* stage 2's packed weights */
     };
     Dw_int2_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
     Pw_int2_S2_4x4(scratch, out, packed + S2_W);
@@ -4794,7 +4701,6 @@ static void Run_int2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4808,19 +4714,19 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4840,28 +4746,28 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4882,20 +4788,20 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4915,28 +4821,28 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -4955,40 +4861,40 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5008,28 +4914,28 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5050,20 +4956,20 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5083,28 +4989,28 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 24 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 24];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5125,20 +5031,20 @@ static void Dw_m2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 28 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 28];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 4 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 4];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5170,9 +5076,9 @@ static void Pw_m2_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -5186,15 +5092,15 @@ static void Pw_m2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -5226,22 +5132,20 @@ static void Pw_m2_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_basic_m2_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n + 80;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -5296,7 +5200,6 @@ static void Run_m2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5310,19 +5213,19 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5336,24 +5239,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5373,28 +5272,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5408,34 +5307,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5456,20 +5349,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5483,24 +5376,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5520,28 +5409,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5555,34 +5444,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5601,40 +5484,40 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5648,49 +5531,40 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5710,28 +5584,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5745,34 +5619,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5793,20 +5661,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5820,24 +5688,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5857,28 +5721,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 40];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5892,34 +5756,28 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 40 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 40];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5940,20 +5798,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 50];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 45];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 5];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5967,24 +5825,20 @@ static void Dw_m3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 50 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 50];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 45 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 45];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 5];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -6016,9 +5870,9 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 15; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 15 + s];
-                const float vi2 = in[ib + 30 + s];
-                const float vi3 = in[ib + 45 + s];
+                const float vi1 = in[ib + s + 15];
+                const float vi2 = in[ib + s + 30];
+                const float vi3 = in[ib + s + 45];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6032,15 +5886,15 @@ static void Pw_m3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -6076,26 +5930,24 @@ void sep_basic_m3_pack(const sg_weights *w, float *packed)
         const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[15 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 4 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 120;
-        const int o0 = 3 * ct + 12;
+        float *restrict d = packed + 120;
+        const int o0 = 12;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[15 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[15 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 256 * g + 64 * n + 150;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 150;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 15; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 15 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[15 * o0 + 15 * j + s];
             }
         }
     }
@@ -6150,7 +6002,6 @@ static void Run_m3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m4c1, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6163,24 +6014,20 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6200,34 +6047,28 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6248,24 +6089,20 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6285,34 +6122,28 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6331,49 +6162,40 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6393,34 +6215,28 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6441,24 +6257,20 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6478,34 +6290,28 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6526,24 +6332,20 @@ static void Dw_m4c1_S1_4c1p(const float *restrict in, float *restrict out, const
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6575,9 +6377,9 @@ static void Pw_m4c1_S2_4x3(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6591,15 +6393,15 @@ static void Pw_m4c1_S2_4x3(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 3 + j] = v;
+                out[ob + j + 3] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 6 + j] = v;
+                out[ob + j + 6] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
         }
     }
@@ -6609,23 +6411,20 @@ static void Pw_m4c1_S2_4x3(const float *restrict in, float *restrict out, const 
 void sep_basic_m4c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 15 * g + 15 * n + 40;
-            const int o0 = 3 * g + 3 * n;
+            float *restrict d = packed + 40;
+            const int o0 = 0;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -6680,7 +6479,6 @@ static void Run_m4c1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer m8, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6693,24 +6491,20 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6730,34 +6524,28 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6778,24 +6566,20 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6815,34 +6599,28 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6861,49 +6639,40 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 72 + q] * vi;
+                    const float vi = in[ib + 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6923,34 +6692,28 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 56 + q] * vi;
+                    const float vi = in[ib + 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 56] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 64 + q] * vi;
+                    const float vi = in[ib + 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6971,24 +6734,20 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7008,34 +6767,28 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 24 + q] * vi;
+                    const float vi = in[ib - 8];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 48 + q] * vi;
+                    const float vi = in[ib + 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7056,24 +6809,20 @@ static void Dw_m8_S1_8c1p(const float *restrict in, float *restrict out, const f
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 12 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 8 + q] * vi;
+                    const float vi = in[ib - 12];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 10 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 16 + q] * vi;
+                    const float vi = in[ib - 10];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 2 + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 32 + q] * vi;
+                    const float vi = in[ib - 2];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 8; ++q) vacc[8 * j + q] += vw[8 * j + 40 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 8; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7097,45 +6846,39 @@ static void Pw_m8_S2_4x1(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
         }
     }
@@ -7146,21 +6889,18 @@ static void Pw_m8_S2_4x1(const float *restrict in, float *restrict out, const fl
             const int ob = 24;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -7174,18 +6914,16 @@ void sep_basic_m8_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 17 * g + 17 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 160;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 16; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 16 + s]; }
+                d[s + 1] = w->pw_w[16 * o0 + s];
             }
         }
     }
@@ -7240,7 +6978,6 @@ static void Run_m8(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer m2s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7254,19 +6991,19 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7286,28 +7023,28 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7328,20 +7065,20 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7361,28 +7098,28 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7401,40 +7138,40 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7454,28 +7191,28 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7496,20 +7233,20 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7529,28 +7266,28 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7571,20 +7308,20 @@ static void Dw_m2s2_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7616,9 +7353,9 @@ static void Pw_m2s2_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 32; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 32 + s];
-                const float vi2 = in[ib + 64 + s];
-                const float vi3 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 32];
+                const float vi2 = in[ib + s + 64];
+                const float vi3 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7632,15 +7369,15 @@ static void Pw_m2s2_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
         }
     }
@@ -7654,17 +7391,16 @@ void sep_basic_m2s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 1584 * g + 132 * n + 320;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 132 * n + 320;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 32; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 32 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[32 * o0 + 32 * j + s];
             }
         }
     }
@@ -7719,7 +7455,6 @@ static void Run_m2s2(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer mdef, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -7733,19 +7468,19 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7759,24 +7494,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7796,28 +7527,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7831,34 +7562,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7879,20 +7604,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7906,24 +7631,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -7943,28 +7664,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -7978,34 +7699,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8024,40 +7739,40 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8071,49 +7786,40 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 18 + q] * vi;
+                    const float vi = in[ib + 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8133,28 +7839,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8168,34 +7874,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 14 + q] * vi;
+                    const float vi = in[ib + 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 14] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8216,20 +7916,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8243,24 +7943,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8280,28 +7976,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 63];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8315,34 +8011,28 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 63 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 6 + q] * vi;
+                    const float vi = in[ib - 63];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 12 + q] * vi;
+                    const float vi = in[ib + 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8363,20 +8053,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 81];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 9];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -8390,24 +8080,20 @@ static void Dw_mdef_S1_8c1p(const float *restrict in, float *restrict out, const
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 81 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 2 + q] * vi;
+                    const float vi = in[ib - 81];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 2] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 4 + q] * vi;
+                    const float vi = in[ib - 72];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 9 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib - 9];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 10 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 2; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
@@ -8439,9 +8125,9 @@ static void Pw_mdef_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 18; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 18 + s];
-                const float vi2 = in[ib + 36 + s];
-                const float vi3 = in[ib + 54 + s];
+                const float vi1 = in[ib + s + 18];
+                const float vi2 = in[ib + s + 36];
+                const float vi3 = in[ib + s + 54];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -8455,15 +8141,15 @@ static void Pw_mdef_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 36 + j] = v;
+                out[ob + j + 36] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
         }
         {   /* 2-channel tail */
@@ -8483,9 +8169,9 @@ static void Pw_mdef_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 18; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 18 + s];
-                const float vi2 = in[ib + 36 + s];
-                const float vi3 = in[ib + 54 + s];
+                const float vi1 = in[ib + s + 18];
+                const float vi2 = in[ib + s + 36];
+                const float vi3 = in[ib + s + 54];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -8499,15 +8185,15 @@ static void Pw_mdef_S2_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
-                out[ob + 36 + j] = v;
+                out[ob + j + 36] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
-                out[ob + 54 + j] = v;
+                out[ob + j + 54] = v;
             }
         }
     }
@@ -8521,38 +8207,34 @@ void sep_basic_mdef_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[18 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 160;
-        const int o0 = 2 * ct + 16;
+        float *restrict d = packed + 160;
+        const int o0 = 16;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[18 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[18 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 342 * g + 76 * n + 180;
-            const int o0 = 18 * g + 4 * n;
+            float *restrict d = packed + 76 * n + 180;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[18 * o0 + 18 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 342 * g + 38 * n + 484;
-            const int o0 = 18 * g + 2 * n + 16;
+            float *restrict d = packed + 484;
+            const int o0 = 16;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 18; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 18 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[18 * o0 + 18 * j + s];
             }
         }
     }
@@ -8606,7 +8288,6 @@ static void Run_mdef(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer px, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -8618,7 +8299,7 @@ static void Dw_px_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8659,21 +8340,18 @@ static void Pw_px_S2_1x4(const float *restrict in, float *restrict out, const fl
             const int ob = 65 * p + 64;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -8687,29 +8365,26 @@ void sep_basic_px_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4225 * g + 260 * n + 640;
-            const int o0 = 65 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4225 * g + 65 * n + 4800;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4800;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 64; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 64 + s]; }
+                d[s + 1] = w->pw_w[64 * o0 + s];
             }
         }
     }
@@ -8763,7 +8438,6 @@ static void Run_px(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer px_s2, stage 1 (depthwise 5x5): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Dw_px_s2_S1_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 2, cols 2 */
     {
         const int vy = 0;
@@ -8775,7 +8449,7 @@ static void Dw_px_s2_S1_7c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8816,21 +8490,18 @@ static void Pw_px_s2_S2_1x4(const float *restrict in, float *restrict out, const
             const int ob = 9 * p + 8;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -8840,34 +8511,30 @@ static void Pw_px_s2_S2_1x4(const float *restrict in, float *restrict out, const
 void sep_basic_px_s2_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 182 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 182;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 182;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 246;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 246;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -8921,7 +8588,6 @@ static void Run_px_s2(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer big_k, stage 1 (depthwise 7x7): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 3..5, cols 3..5 */
     {
         const int vy = 0;
@@ -8933,15 +8599,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 40 + j]; /* tap 4,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 56 + j]; /* tap 5,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[328 + j] * in[ib + 64 + j]; /* tap 5,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 328] * in[ib + j + 64]; /* tap 5,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8960,15 +8626,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 40 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[320 + j] * in[ib + 56 + j]; /* tap 5,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 320] * in[ib + j + 56]; /* tap 5,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -8987,15 +8653,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 8 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[296 + j] * in[ib + 32 + j]; /* tap 5,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[304 + j] * in[ib + 40 + j]; /* tap 5,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[312 + j] * in[ib + 48 + j]; /* tap 5,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 296] * in[ib + j + 32]; /* tap 5,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 304] * in[ib + j + 40]; /* tap 5,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 312] * in[ib + j + 48]; /* tap 5,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9014,15 +8680,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 8 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[272 + j] * in[ib + 40 + j]; /* tap 4,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 272] * in[ib + j + 40]; /* tap 4,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9041,15 +8707,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[264 + j] * in[ib + 32 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 264] * in[ib + j + 32]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9068,15 +8734,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[240 + j] * in[ib + 8 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[248 + j] * in[ib + 16 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[256 + j] * in[ib + 24 + j]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 240] * in[ib + j + 8]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 248] * in[ib + j + 16]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 256] * in[ib + j + 24]; /* tap 4,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9095,15 +8761,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 40 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 32 + j]; /* tap 1,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib - 8 + j]; /* tap 2,5 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[216 + j] * in[ib + 16 + j]; /* tap 3,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 32]; /* tap 1,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j - 8]; /* tap 2,5 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 216] * in[ib + j + 16]; /* tap 3,5 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9122,15 +8788,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 56 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 40 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib - 16 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[208 + j] * in[ib + 8 + j]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 40]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j - 16]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 208] * in[ib + j + 8]; /* tap 3,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9149,15 +8815,15 @@ static void Dw_big_k_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 64 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib - 56 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib - 48 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 40 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib - 32 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib - 24 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib - 16 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib - 8 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 64]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j - 56]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j - 48]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 40]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j - 32]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j - 24]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j - 16]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j - 8]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -9188,9 +8854,9 @@ static void Pw_big_k_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -9204,15 +8870,15 @@ static void Pw_big_k_S2_4x4(const float *restrict in, float *restrict out, const
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -9244,22 +8910,20 @@ static void Pw_big_k_S2_4x4(const float *restrict in, float *restrict out, const
 void sep_basic_big_k_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 400 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 49; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 36 * n + 400;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 400;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -9315,7 +8979,6 @@ static void Run_big_k(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer nobias, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9327,10 +8990,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9349,12 +9012,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9374,10 +9037,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9396,12 +9059,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9419,15 +9082,15 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9446,12 +9109,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9471,10 +9134,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9493,12 +9156,12 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9518,10 +9181,10 @@ static void Dw_nobias_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 112 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 112]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -9553,9 +9216,9 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -9571,17 +9234,17 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -9601,9 +9264,9 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -9619,17 +9282,17 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -9649,8 +9312,8 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -9665,12 +9328,12 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
         }
         {   /* 3-channel tail */
@@ -9688,8 +9351,8 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 3 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -9704,12 +9367,12 @@ static void Pw_nobias_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
         }
     }
@@ -9726,23 +9389,20 @@ void sep_basic_nobias_pack(const sg_weights *w, float *packed)
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 496 * g + 64 * n + 144;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 64 * n + 144;
+            const int o0 = 4 * n;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 496 * g + 48 * n + 592;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 592;
+            const int o0 = 28;
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -9797,7 +9457,6 @@ static void Run_nobias(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer acts, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -9809,10 +9468,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9825,10 +9484,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9847,12 +9506,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9865,12 +9524,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9890,10 +9549,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9906,10 +9565,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9928,12 +9587,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9946,12 +9605,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9969,15 +9628,15 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -9990,15 +9649,15 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * in[ib + 310 + j]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * in[ib + j + 310]; /* tap 2,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10017,12 +9676,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10035,12 +9694,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * in[ib + 248 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * in[ib + 279 + j]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * in[ib + j + 248]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * in[ib + j + 279]; /* tap 2,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10060,10 +9719,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10076,10 +9735,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10098,12 +9757,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10116,12 +9775,12 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 248 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib + 31 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 248]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j + 31]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10141,10 +9800,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10157,10 +9816,10 @@ static void Dw_acts_S1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 240;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib - 310 + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib - 279 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib - 31 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j - 310]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j - 279]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j - 31]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < -1.000000000e+00f ? -1.000000000e+00f : v; v = v > 1.000000000e+00f ? 1.000000000e+00f : v;
@@ -10192,9 +9851,9 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -10210,17 +9869,17 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -10232,49 +9891,43 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
-                const float vi3 = in[ib + 93 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
+                const float vi3 = in[ib + s + 93];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -10294,8 +9947,8 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -10310,12 +9963,12 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
         }
         {   /* 1-channel tail */
@@ -10326,40 +9979,35 @@ static void Pw_acts_S2_4x4(const float *restrict in, float *restrict out, const 
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 31; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 31 + s];
-                const float vi2 = in[ib + 62 + s];
+                const float vi1 = in[ib + s + 31];
+                const float vi2 = in[ib + s + 62];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v > 2.000000000e+00f ? 2.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
         }
     }
@@ -10373,38 +10021,34 @@ void sep_basic_acts_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct + 240;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 240;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 544 * g + 128 * n + 310;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 128 * n + 310;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 31; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 31 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[31 * o0 + 31 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 544 * g + 32 * n + 822;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 822;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 31; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 31 + s]; }
+                d[s + 1] = w->pw_w[31 * o0 + s];
             }
         }
     }
@@ -10458,7 +10102,6 @@ static void Run_acts(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer acts2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 0..1 */
     {
         const int vy = 0;
@@ -10470,10 +10113,10 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 99 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 66]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 99]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10485,16 +10128,15 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10509,12 +10151,12 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 33 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 66 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 99 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 66]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 33]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 33]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 66]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 99]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10526,18 +10168,17 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 66 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 99 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 66]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 99]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10553,10 +10194,10 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 66 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 33 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 33 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 66]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 33]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 33]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -10568,16 +10209,15 @@ static void Dw_acts2_S1_8c1p(const float *restrict in, float *restrict out, cons
                 const int ob = 33 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 66 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 33 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 33 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 66]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 33]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 33]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -10605,9 +10245,9 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -10623,17 +10263,17 @@ static void Pw_acts2_S2_4x4(const float *restrict in, float *restrict out, const
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < -2.500000000e-01f ? -2.500000000e-01f : v; v = v > 4.000000000e+00f ? 4.000000000e+00f : v;
-                out[ob + 64 + j] = v;
+                out[ob + j + 64] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < -2.500000000e-01f ? -2.500000000e-01f : v; v = v > 4.000000000e+00f ? 4.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < -2.500000000e-01f ? -2.500000000e-01f : v; v = v > 4.000000000e+00f ? 4.000000000e+00f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -10670,26 +10310,24 @@ void sep_basic_acts2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 2176 * g + 136 * n + 330;
-            const int o0 = 64 * g + 4 * n;
+            float *restrict d = packed + 136 * n + 330;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }

@@ -37,7 +37,6 @@
 /* scalar/spatial.c.in: layer a1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -49,10 +48,10 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -70,12 +69,12 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -94,10 +93,10 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -115,12 +114,12 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -137,15 +136,15 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -163,12 +162,12 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -187,10 +186,10 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -208,12 +207,12 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -232,10 +231,10 @@ static void Dw_a1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -266,9 +265,9 @@ static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 16; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 16 + s];
-                const float vi2 = in[ib + 32 + s];
-                const float vi3 = in[ib + 48 + s];
+                const float vi1 = in[ib + s + 16];
+                const float vi2 = in[ib + s + 32];
+                const float vi3 = in[ib + s + 48];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -284,21 +283,21 @@ static void Pw_a1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
+                v += res[ob + j + 16];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
+                v += res[ob + j + 32];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
+                v += res[ob + j + 48];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -336,17 +335,16 @@ void sep_residual_a1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 272 * g + 68 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 68 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -402,7 +400,6 @@ static void Run_a1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer a2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -414,10 +411,10 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -436,12 +433,12 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -461,10 +458,10 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -483,12 +480,12 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -506,15 +503,15 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 160 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 160]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -533,12 +530,12 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -558,10 +555,10 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -580,12 +577,12 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 128 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 128]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -605,10 +602,10 @@ static void Dw_a2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 160 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 144 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 160]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 144]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -662,9 +659,9 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_a2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -674,18 +671,18 @@ static void Pw_a2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -722,17 +719,16 @@ void sep_residual_a2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -788,11 +784,10 @@ static void Run_a2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer a3, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_a3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 13x13x16 copy of the input: unrolling every border class would take about 1744 lines of C (budget 800) */
     for (int j = 0; j < 2704; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 9; ++y) {
-        for (int j = 0; j < 144; ++j) stage[208 * y + 448 + j] = in[144 * y + j];
+        for (int j = 0; j < 144; ++j) stage[208 * y + j + 448] = in[144 * y + j];
     }
     /* rows 0..8 x cols 0..8: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 9; ++vy) {
@@ -805,103 +800,103 @@ static void Dw_a3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
                     const float vi = stage[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = stage[ib + 16 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = stage[ib + j + 16];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = stage[ib + 32 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = stage[ib + j + 32];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,3 */
-                    const float vi = stage[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = stage[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,4 */
-                    const float vi = stage[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    const float vi = stage[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = stage[ib + 208 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = stage[ib + j + 208];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
-                    const float vi = stage[ib + 224 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = stage[ib + j + 224];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = stage[ib + 240 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = stage[ib + j + 240];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,3 */
-                    const float vi = stage[ib + 256 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = stage[ib + j + 256];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,4 */
-                    const float vi = stage[ib + 272 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 80 + q] * vi;
+                    const float vi = stage[ib + j + 272];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 80] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = stage[ib + 416 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 88 + q] * vi;
+                    const float vi = stage[ib + j + 416];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 88] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = stage[ib + 432 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 96 + q] * vi;
+                    const float vi = stage[ib + j + 432];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 96] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = stage[ib + 448 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 104 + q] * vi;
+                    const float vi = stage[ib + j + 448];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 104] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,3 */
-                    const float vi = stage[ib + 464 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 112 + q] * vi;
+                    const float vi = stage[ib + j + 464];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 112] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,4 */
-                    const float vi = stage[ib + 480 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 120 + q] * vi;
+                    const float vi = stage[ib + j + 480];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 120] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 3,0 */
-                    const float vi = stage[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 128 + q] * vi;
+                    const float vi = stage[ib + j + 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 128] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 3,1 */
-                    const float vi = stage[ib + 640 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 136 + q] * vi;
+                    const float vi = stage[ib + j + 640];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 136] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 3,2 */
-                    const float vi = stage[ib + 656 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 144 + q] * vi;
+                    const float vi = stage[ib + j + 656];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 144] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 3,3 */
-                    const float vi = stage[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 152 + q] * vi;
+                    const float vi = stage[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 152] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 3,4 */
-                    const float vi = stage[ib + 688 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 160 + q] * vi;
+                    const float vi = stage[ib + j + 688];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 160] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 4,0 */
-                    const float vi = stage[ib + 832 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 168 + q] * vi;
+                    const float vi = stage[ib + j + 832];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 168] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 4,1 */
-                    const float vi = stage[ib + 848 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 176 + q] * vi;
+                    const float vi = stage[ib + j + 848];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 176] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 4,2 */
-                    const float vi = stage[ib + 864 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 184 + q] * vi;
+                    const float vi = stage[ib + j + 864];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 184] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 4,3 */
-                    const float vi = stage[ib + 880 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 192 + q] * vi;
+                    const float vi = stage[ib + j + 880];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 192] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 4,4 */
-                    const float vi = stage[ib + 896 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 200 + q] * vi;
+                    const float vi = stage[ib + j + 896];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 200] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -934,9 +929,9 @@ static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 16; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 32 + s];
-                    const float vi2 = in[ib + 64 + s];
-                    const float vi3 = in[ib + 96 + s];
+                    const float vi1 = in[ib + s + 32];
+                    const float vi2 = in[ib + s + 64];
+                    const float vi3 = in[ib + s + 96];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -951,18 +946,18 @@ static void Pw_a3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    v += res[ob + 16 + j];
-                    out[ob + 16 + j] = v;
+                    v += res[ob + j + 16];
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    v += res[ob + 32 + j];
-                    out[ob + 32 + j] = v;
+                    v += res[ob + j + 32];
+                    out[ob + j + 32] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    v += res[ob + 48 + j];
-                    out[ob + 48 + j] = v;
+                    v += res[ob + j + 48];
+                    out[ob + j + 48] = v;
                 }
             }
         }
@@ -1000,7 +995,7 @@ void sep_residual_a3_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[32 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[32 * k + o0 + j];
         }
     }
     for (int g = 0; g < 2; ++g) {
@@ -1009,7 +1004,7 @@ void sep_residual_a3_pack(const sg_weights *w, float *packed)
             const int o0 = 8 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 16; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 16 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[16 * o0 + 16 * j + s];
             }
         }
     }
@@ -1020,7 +1015,7 @@ void sep_residual_a3(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2592,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 832,   /* stage 2's packed weights */
+        S2_W = 832,        /* stage 2's packed weights */
     };
     Dw_a3_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
     Pw_a3_S2_4x4(scratch, out, packed + S2_W, skip);
@@ -1070,9 +1065,9 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1088,17 +1083,17 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 153 + j] = v;
+                out[ob + j + 153] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1118,9 +1113,9 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1136,17 +1131,17 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 153 + j] = v;
+                out[ob + j + 153] = v;
             }
         }
     }
@@ -1200,25 +1195,22 @@ static void Pw_b1_4x4(const float *restrict in, float *restrict out, const float
 void sep_residual_b1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 918 * g + 72 * n;
-            const int o0 = 51 * g + 4 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 918 * g + 54 * n + 864;
-            const int o0 = 51 * g + 3 * n + 48;
+            float *restrict d = packed + 864;
+            const int o0 = 48;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -1271,7 +1263,6 @@ static void Run_b1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -1283,10 +1274,10 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1299,10 +1290,10 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1321,12 +1312,12 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1339,12 +1330,12 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1364,10 +1355,10 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1380,10 +1371,10 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1397,7 +1388,6 @@ static void Dw_b2_R1N1_8c1p(const float *restrict in, float *restrict out, const
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 11 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 10 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 11; ++vy) {
         {
@@ -1408,12 +1398,12 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1426,12 +1416,12 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1449,15 +1439,15 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1470,15 +1460,15 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 714 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 714]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1497,12 +1487,12 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1515,12 +1505,12 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 612 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 663 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 612]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 663]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1534,7 +1524,6 @@ static void Dw_b2_R2N11_8c1p(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer b2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -1546,10 +1535,10 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1562,10 +1551,10 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1584,12 +1573,12 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1602,12 +1591,12 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 612 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 51 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 612]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 51]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1627,10 +1616,10 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1643,10 +1632,10 @@ static void Dw_b2_R3N1_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 480;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 714 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 663 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 51 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 714]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 663]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 51]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -1678,9 +1667,9 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1695,18 +1684,18 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                v += res[ob + j + 17];
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                v += res[ob + j + 34];
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                v += res[ob + j + 51];
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1718,49 +1707,43 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1792,22 +1775,19 @@ static void Pw_b2_P13_4x4(const float *restrict in, float *restrict out, const f
             const int ob = 220;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -1834,9 +1814,9 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1851,18 +1831,18 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                v += res[ob + j + 17];
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                v += res[ob + j + 34];
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                v += res[ob + j + 51];
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1874,49 +1854,43 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
-                const float vi3 = in[ib + 153 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
+                const float vi3 = in[ib + s + 153];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -1936,8 +1910,8 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1951,13 +1925,13 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                v += res[ob + j + 17];
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                v += res[ob + j + 34];
+                out[ob + j + 34] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1968,40 +1942,35 @@ static void Pw_b2_P143_4x4(const float *restrict in, float *restrict out, const 
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 51; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 51 + s];
-                const float vi2 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 51];
+                const float vi2 = in[ib + s + 102];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
         }
     }
@@ -2015,38 +1984,34 @@ void sep_residual_b2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[51 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 48 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 480;
-        const int o0 = 3 * ct + 48;
+        float *restrict d = packed + 480;
+        const int o0 = 48;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[51 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[51 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 884 * g + 208 * n + 510;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 208 * n + 510;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 51; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 51 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[51 * o0 + 51 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 884 * g + 52 * n + 1342;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 1342;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 51; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 51 + s]; }
+                d[s + 1] = w->pw_w[51 * o0 + s];
             }
         }
     }
@@ -2057,7 +2022,7 @@ void sep_residual_b2(const float *restrict in, const float *restrict skip, float
 {
     enum {
         OUT_ROW = 221,   /* floats of an output row */
-        S2_W = 510,   /* stage 2's packed weights */
+        S2_W = 510,      /* stage 2's packed weights */
     };
     Dw_b2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_b2_P13_4x4(scratch, out, packed + S2_W, skip);
@@ -2111,9 +2076,9 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2129,17 +2094,17 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + j + 68] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
         }
         {   /* 2-channel tail */
@@ -2159,9 +2124,9 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 2 * s + 2;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 2; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2177,17 +2142,17 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
             for (int j = 0; j < 2; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 68 + j] = v;
+                out[ob + j + 68] = v;
             }
             for (int j = 0; j < 2; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 102 + j] = v;
+                out[ob + j + 102] = v;
             }
         }
     }
@@ -2241,25 +2206,22 @@ static void Pw_b3_4x4(const float *restrict in, float *restrict out, const float
 void sep_residual_b3_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 8; ++n) {
-            float *restrict d = packed + 612 * g + 72 * n;
-            const int o0 = 34 * g + 4 * n;
+            float *restrict d = packed + 72 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 612 * g + 36 * n + 576;
-            const int o0 = 34 * g + 2 * n + 32;
+            float *restrict d = packed + 576;
+            const int o0 = 32;
             for (int j = 0; j < 2; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 2; ++j) d[2 * s + 2 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 2; ++j) d[2 * s + j + 2] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
@@ -2311,7 +2273,6 @@ static void Run_b3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -2323,10 +2284,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2339,10 +2300,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2361,12 +2322,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2379,12 +2340,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2404,10 +2365,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2420,10 +2381,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2442,12 +2403,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2460,12 +2421,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2483,15 +2444,15 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2504,15 +2465,15 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[18 + j] * in[ib + 476 + j]; /* tap 2,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 18] * in[ib + j + 476]; /* tap 2,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2531,12 +2492,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2549,12 +2510,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[14 + j] * in[ib + 408 + j]; /* tap 2,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[16 + j] * in[ib + 442 + j]; /* tap 2,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 14] * in[ib + j + 408]; /* tap 2,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 16] * in[ib + j + 442]; /* tap 2,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2574,10 +2535,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2590,10 +2551,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2612,12 +2573,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2630,12 +2591,12 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[6 + j] * in[ib - 408 + j]; /* tap 0,2 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[12 + j] * in[ib + 34 + j]; /* tap 1,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 6] * in[ib + j - 408]; /* tap 0,2 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 12] * in[ib + j + 34]; /* tap 1,2 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2655,10 +2616,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2671,10 +2632,10 @@ static void Dw_b4_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 320;
                 float vacc[2];
                 for (int j = 0; j < 2; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[2 + j] * in[ib - 476 + j]; /* tap 0,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[4 + j] * in[ib - 442 + j]; /* tap 0,1 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[8 + j] * in[ib - 34 + j]; /* tap 1,0 */
-                for (int j = 0; j < 2; ++j) vacc[j] += vw[10 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 2] * in[ib + j - 476]; /* tap 0,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 4] * in[ib + j - 442]; /* tap 0,1 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 8] * in[ib + j - 34]; /* tap 1,0 */
+                for (int j = 0; j < 2; ++j) vacc[j] += vw[j + 10] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 2; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -2706,9 +2667,9 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 34 + s];
-                const float vi2 = in[ib + 68 + s];
-                const float vi3 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 34];
+                const float vi2 = in[ib + s + 68];
+                const float vi3 = in[ib + s + 102];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2723,18 +2684,18 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                v += res[ob + j + 17];
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                v += res[ob + j + 34];
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                v += res[ob + j + 51];
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2746,49 +2707,43 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 34 + s];
-                const float vi2 = in[ib + 68 + s];
-                const float vi3 = in[ib + 102 + s];
+                const float vi1 = in[ib + s + 34];
+                const float vi2 = in[ib + s + 68];
+                const float vi3 = in[ib + s + 102];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
-                out[ob + 17 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 17];
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
-                out[ob + 34 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 34];
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
-                out[ob + 51 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 51];
+                out[ob + 51] = v;
             }
         }
     }
@@ -2820,22 +2775,19 @@ static void Pw_b4_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 2872;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 34; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -2849,38 +2801,34 @@ void sep_residual_b4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[34 * k + o0 + j];
         }
     }
     {   /* 2-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 20 * ct + 320;
-        const int o0 = 2 * ct + 32;
+        float *restrict d = packed + 320;
+        const int o0 = 32;
         for (int j = 0; j < 2; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 2; ++j) d[2 * k + 2 + j] = w->dw_w[34 * k + o0 + j];
+            for (int j = 0; j < 2; ++j) d[2 * k + j + 2] = w->dw_w[34 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 595 * g + 140 * n + 340;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 140 * n + 340;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 34; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 34 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[34 * o0 + 34 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 595 * g + 35 * n + 900;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 900;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 34; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 34 + s]; }
+                d[s + 1] = w->pw_w[34 * o0 + s];
             }
         }
     }
@@ -2934,11 +2882,10 @@ static void Run_b4(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer b5, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 17x17x17 copy of the input: unrolling every border class would take about 1322 lines of C (budget 800) */
     for (int j = 0; j < 4913; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 13; ++y) {
-        for (int j = 0; j < 221; ++j) stage[289 * y + 612 + j] = in[221 * y + j];
+        for (int j = 0; j < 221; ++j) stage[289 * y + j + 612] = in[221 * y + j];
     }
     /* rows 0..12 x cols 0..12: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
@@ -2949,31 +2896,31 @@ static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 17 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 34 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 51 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 68 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 289 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 306 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 323 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 340 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 357 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 578 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 595 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 612 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 629 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 646 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 867 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 884 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 901 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 918 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 935 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 1156 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 1173 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 1190 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 1207 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 1224 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 17]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 34]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 51]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 68]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 289]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 306]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 323]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 340]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 357]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 578]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 595]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 612]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 629]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 646]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 867]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 884]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 901]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 918]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 935]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1156]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 1173]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 1190]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1207]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 1224]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2984,36 +2931,35 @@ static void Dw_b5_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 221 * vy + 17 * vx + 16;
                 const float *restrict vw = w + 416;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * stage[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * stage[ib + 17 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * stage[ib + 34 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * stage[ib + 51 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * stage[ib + 68 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * stage[ib + 289 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[7 + j] * stage[ib + 306 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[8 + j] * stage[ib + 323 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[9 + j] * stage[ib + 340 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * stage[ib + 357 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * stage[ib + 578 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[12 + j] * stage[ib + 595 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[13 + j] * stage[ib + 612 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[14 + j] * stage[ib + 629 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[15 + j] * stage[ib + 646 + j]; } /* tap 2,4 */
-                { const int j = 0; vacc[j] += vw[16 + j] * stage[ib + 867 + j]; } /* tap 3,0 */
-                { const int j = 0; vacc[j] += vw[17 + j] * stage[ib + 884 + j]; } /* tap 3,1 */
-                { const int j = 0; vacc[j] += vw[18 + j] * stage[ib + 901 + j]; } /* tap 3,2 */
-                { const int j = 0; vacc[j] += vw[19 + j] * stage[ib + 918 + j]; } /* tap 3,3 */
-                { const int j = 0; vacc[j] += vw[20 + j] * stage[ib + 935 + j]; } /* tap 3,4 */
-                { const int j = 0; vacc[j] += vw[21 + j] * stage[ib + 1156 + j]; } /* tap 4,0 */
-                { const int j = 0; vacc[j] += vw[22 + j] * stage[ib + 1173 + j]; } /* tap 4,1 */
-                { const int j = 0; vacc[j] += vw[23 + j] * stage[ib + 1190 + j]; } /* tap 4,2 */
-                { const int j = 0; vacc[j] += vw[24 + j] * stage[ib + 1207 + j]; } /* tap 4,3 */
-                { const int j = 0; vacc[j] += vw[25 + j] * stage[ib + 1224 + j]; } /* tap 4,4 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * stage[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * stage[ib + 17]; /* tap 0,1 */
+                vacc[0] += vw[3] * stage[ib + 34]; /* tap 0,2 */
+                vacc[0] += vw[4] * stage[ib + 51]; /* tap 0,3 */
+                vacc[0] += vw[5] * stage[ib + 68]; /* tap 0,4 */
+                vacc[0] += vw[6] * stage[ib + 289]; /* tap 1,0 */
+                vacc[0] += vw[7] * stage[ib + 306]; /* tap 1,1 */
+                vacc[0] += vw[8] * stage[ib + 323]; /* tap 1,2 */
+                vacc[0] += vw[9] * stage[ib + 340]; /* tap 1,3 */
+                vacc[0] += vw[10] * stage[ib + 357]; /* tap 1,4 */
+                vacc[0] += vw[11] * stage[ib + 578]; /* tap 2,0 */
+                vacc[0] += vw[12] * stage[ib + 595]; /* tap 2,1 */
+                vacc[0] += vw[13] * stage[ib + 612]; /* tap 2,2 */
+                vacc[0] += vw[14] * stage[ib + 629]; /* tap 2,3 */
+                vacc[0] += vw[15] * stage[ib + 646]; /* tap 2,4 */
+                vacc[0] += vw[16] * stage[ib + 867]; /* tap 3,0 */
+                vacc[0] += vw[17] * stage[ib + 884]; /* tap 3,1 */
+                vacc[0] += vw[18] * stage[ib + 901]; /* tap 3,2 */
+                vacc[0] += vw[19] * stage[ib + 918]; /* tap 3,3 */
+                vacc[0] += vw[20] * stage[ib + 935]; /* tap 3,4 */
+                vacc[0] += vw[21] * stage[ib + 1156]; /* tap 4,0 */
+                vacc[0] += vw[22] * stage[ib + 1173]; /* tap 4,1 */
+                vacc[0] += vw[23] * stage[ib + 1190]; /* tap 4,2 */
+                vacc[0] += vw[24] * stage[ib + 1207]; /* tap 4,3 */
+                vacc[0] += vw[25] * stage[ib + 1224]; /* tap 4,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -3041,9 +2987,9 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3059,21 +3005,21 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 17 + j];
+                v += res[ob + j + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + j + 17] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 34 + j];
+                v += res[ob + j + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + j + 34] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 51 + j];
+                v += res[ob + j + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + j + 51] = v;
             }
         }
         {   /* 1-channel tail */
@@ -3085,53 +3031,47 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 17 + s];
-                const float vi2 = in[ib + 34 + s];
-                const float vi3 = in[ib + 51 + s];
+                const float vi1 = in[ib + s + 17];
+                const float vi2 = in[ib + s + 34];
+                const float vi3 = in[ib + s + 51];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 17 + j];
+                float v = vacc1[0];
+                v += res[ob + 17];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 17 + j] = v;
+                out[ob + 17] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 34 + j];
+                float v = vacc2[0];
+                v += res[ob + 34];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 34 + j] = v;
+                out[ob + 34] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 51 + j];
+                float v = vacc3[0];
+                v += res[ob + 51];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 51 + j] = v;
+                out[ob + 51] = v;
             }
         }
     }
@@ -3164,23 +3104,20 @@ static void Pw_b5_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 2872;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 17; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
         }
     }
@@ -3194,38 +3131,34 @@ void sep_residual_b5_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[17 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[17 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 16 */
-        const int ct = 0;
-        float *restrict d = packed + 26 * ct + 416;
-        const int o0 = ct + 16;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 416;
+        const int o0 = 16;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 25; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[17 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[17 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 306 * g + 72 * n + 442;
-            const int o0 = 17 * g + 4 * n;
+            float *restrict d = packed + 72 * n + 442;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 17; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 17 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[17 * o0 + 17 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 306 * g + 18 * n + 730;
-            const int o0 = 17 * g + n + 16;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 730;
+            const int o0 = 16;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 17; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 17 + s]; }
+                d[s + 1] = w->pw_w[17 * o0 + s];
             }
         }
     }
@@ -3236,7 +3169,7 @@ void sep_residual_b5(const float *restrict in, const float *restrict skip, float
 {
     enum {
         S1_STAGE = 2873,   /* stage 1's zero-padded input copy in scratch */
-        S2_W = 442,   /* stage 2's packed weights */
+        S2_W = 442,        /* stage 2's packed weights */
     };
     Dw_b5_S1_8c1p(in, scratch, packed, scratch + S1_STAGE);
     Pw_b5_S2_4x4(scratch, out, packed + S2_W, skip);
@@ -3279,7 +3212,6 @@ static void Run_b5(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer c1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3291,10 +3223,10 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3312,12 +3244,12 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3336,10 +3268,10 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3357,12 +3289,12 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3379,15 +3311,15 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 128 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 128]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3405,12 +3337,12 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 120 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 120]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3429,10 +3361,10 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3450,12 +3382,12 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3474,10 +3406,10 @@ static void Dw_c1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3508,9 +3440,9 @@ static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3526,17 +3458,17 @@ static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 32 + j] = v;
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3546,22 +3478,20 @@ static void Pw_c1_S2_4x4(const float *restrict in, float *restrict out, const fl
 void sep_residual_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 144 * g + 36 * n + 80;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 80;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 8; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 8 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[8 * o0 + 8 * j + s];
             }
         }
     }
@@ -3617,7 +3547,6 @@ static void Run_c1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer c2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3629,10 +3558,10 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3650,12 +3579,12 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3674,10 +3603,10 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3695,12 +3624,12 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3717,15 +3646,15 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3743,12 +3672,12 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3767,10 +3696,10 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3788,12 +3717,12 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3812,10 +3741,10 @@ static void Dw_c2_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -3868,9 +3797,9 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_c2_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 16 + k] * vk[j];
-                    vacc2[j] += in[ib + 32 + k] * vk[j];
-                    vacc3[j] += in[ib + 48 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 16] * vk[j];
+                    vacc2[j] += in[ib + k + 32] * vk[j];
+                    vacc3[j] += in[ib + k + 48] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -3880,18 +3809,18 @@ static void Pw_c2_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 16 + j];
-                out[ob + 16 + j] = v;
+                v += res[ob + j + 16];
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 32 + j];
-                out[ob + 32 + j] = v;
+                v += res[ob + j + 32];
+                out[ob + j + 32] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 48 + j];
-                out[ob + 48 + j] = v;
+                v += res[ob + j + 48];
+                out[ob + j + 48] = v;
             }
         }
     }
@@ -3905,17 +3834,16 @@ void sep_residual_c2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 4; ++n) {
-            float *restrict d = packed + 112 * g + 28 * n + 160;
-            const int o0 = 16 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 160;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -3971,7 +3899,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer c3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -3983,10 +3910,10 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4004,12 +3931,12 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4028,10 +3955,10 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4049,12 +3976,12 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4071,15 +3998,15 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 144 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 144]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4097,12 +4024,12 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 112 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 128 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 112]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 128]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4121,10 +4048,10 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4142,12 +4069,12 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 112 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 16 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 112]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 16]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4166,10 +4093,10 @@ static void Dw_c3_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 72 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 144 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 128 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 16 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 144]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 128]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 16]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4201,9 +4128,9 @@ static void Pw_c3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int s = 0; s < 4; ++s) {
                     const float *restrict vk = vw + 4 * s;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float vi1 = in[ib + s + 16];
+                    const float vi2 = in[ib + s + 32];
+                    const float vi3 = in[ib + s + 48];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -4218,18 +4145,18 @@ static void Pw_c3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    v += res[ob + 16 + j];
-                    out[ob + 16 + j] = v;
+                    v += res[ob + j + 16];
+                    out[ob + j + 16] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    v += res[ob + 32 + j];
-                    out[ob + 32 + j] = v;
+                    v += res[ob + j + 32];
+                    out[ob + j + 32] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    v += res[ob + 48 + j];
-                    out[ob + 48 + j] = v;
+                    v += res[ob + j + 48];
+                    out[ob + j + 48] = v;
                 }
             }
         }
@@ -4248,11 +4175,10 @@ void sep_residual_c3_pack(const sg_weights *w, float *packed)
     }
     for (int g = 0; g < 4; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 16 * g + 16 * n + 144;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 16 * g + 144;
+            const int o0 = 4 * g;
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
@@ -4305,7 +4231,6 @@ static void Run_c3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d1, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4317,10 +4242,10 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 330 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4331,15 +4256,14 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4354,12 +4278,12 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 330 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4370,17 +4294,16 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4396,10 +4319,10 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4410,15 +4333,14 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4433,12 +4355,12 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 330 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4449,17 +4371,16 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4473,15 +4394,15 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 330 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 330]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4492,20 +4413,19 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 330 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 330]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4520,12 +4440,12 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 264 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 297 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 264]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 297]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4536,17 +4456,16 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 264 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 297 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 264]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 297]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4562,10 +4481,10 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4576,15 +4495,14 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4599,12 +4517,12 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 264 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 264]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4615,17 +4533,16 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 264 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 264]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4641,10 +4558,10 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 330 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 297 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 330]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 297]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4655,15 +4572,14 @@ static void Dw_d1_S1_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 165 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 330 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 297 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 330]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 297]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -4691,9 +4607,9 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4707,15 +4623,15 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -4735,9 +4651,9 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -4751,15 +4667,15 @@ static void Pw_d1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                out[ob + 31 + j] = v;
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                out[ob + 62 + j] = v;
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                out[ob + 93 + j] = v;
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -4773,38 +4689,34 @@ void sep_residual_d1_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 1054 * g + 136 * n + 330;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 136 * n + 330;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 1054 * g + 102 * n + 1282;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1282;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
@@ -4849,11 +4761,10 @@ static void Run_d1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, float *restrict stage)
 {
-    (void)w;
     /* borders staged through a zero-padded 8x9x31 copy of the input: unrolling every border class would take about 1012 lines of C (budget 800) */
     for (int j = 0; j < 2232; ++j) stage[j] = 0.0f;
     for (int y = 0; y < 4; ++y) {
-        for (int j = 0; j < 155; ++j) stage[279 * y + 620 + j] = in[155 * y + j];
+        for (int j = 0; j < 155; ++j) stage[279 * y + j + 620] = in[155 * y + j];
     }
     /* rows 0..3 x cols 0..4: kernel rows 0..4, cols 0..4 (interior) */
     for (int vy = 0; vy < 4; ++vy) {
@@ -4864,31 +4775,31 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * stage[ib + 279 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * stage[ib + 310 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * stage[ib + 341 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * stage[ib + 372 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * stage[ib + 558 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * stage[ib + 589 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * stage[ib + 620 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * stage[ib + 651 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * stage[ib + 682 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * stage[ib + 837 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * stage[ib + 868 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * stage[ib + 899 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * stage[ib + 930 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * stage[ib + 961 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * stage[ib + 1116 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * stage[ib + 1147 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * stage[ib + 1178 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * stage[ib + 1209 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * stage[ib + 1240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * stage[ib + j + 279]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 310]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * stage[ib + j + 341]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * stage[ib + j + 372]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * stage[ib + j + 558]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * stage[ib + j + 589]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * stage[ib + j + 620]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 651]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * stage[ib + j + 682]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * stage[ib + j + 837]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * stage[ib + j + 868]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * stage[ib + j + 899]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * stage[ib + j + 930]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * stage[ib + j + 961]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1116]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * stage[ib + j + 1147]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * stage[ib + j + 1178]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * stage[ib + j + 1209]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * stage[ib + j + 1240]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4901,31 +4812,31 @@ static void Dw_d2_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 624;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * stage[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * stage[ib + 31 + j]; /* tap 0,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * stage[ib + 62 + j]; /* tap 0,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * stage[ib + 93 + j]; /* tap 0,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * stage[ib + 124 + j]; /* tap 0,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * stage[ib + 279 + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[49 + j] * stage[ib + 310 + j]; /* tap 1,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[56 + j] * stage[ib + 341 + j]; /* tap 1,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[63 + j] * stage[ib + 372 + j]; /* tap 1,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[70 + j] * stage[ib + 403 + j]; /* tap 1,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[77 + j] * stage[ib + 558 + j]; /* tap 2,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[84 + j] * stage[ib + 589 + j]; /* tap 2,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[91 + j] * stage[ib + 620 + j]; /* tap 2,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[98 + j] * stage[ib + 651 + j]; /* tap 2,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[105 + j] * stage[ib + 682 + j]; /* tap 2,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[112 + j] * stage[ib + 837 + j]; /* tap 3,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[119 + j] * stage[ib + 868 + j]; /* tap 3,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[126 + j] * stage[ib + 899 + j]; /* tap 3,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[133 + j] * stage[ib + 930 + j]; /* tap 3,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[140 + j] * stage[ib + 961 + j]; /* tap 3,4 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[147 + j] * stage[ib + 1116 + j]; /* tap 4,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[154 + j] * stage[ib + 1147 + j]; /* tap 4,1 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[161 + j] * stage[ib + 1178 + j]; /* tap 4,2 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[168 + j] * stage[ib + 1209 + j]; /* tap 4,3 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[175 + j] * stage[ib + 1240 + j]; /* tap 4,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * stage[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * stage[ib + j + 31]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * stage[ib + j + 62]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * stage[ib + j + 93]; /* tap 0,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * stage[ib + j + 124]; /* tap 0,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * stage[ib + j + 279]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 49] * stage[ib + j + 310]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 56] * stage[ib + j + 341]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 63] * stage[ib + j + 372]; /* tap 1,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 70] * stage[ib + j + 403]; /* tap 1,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 77] * stage[ib + j + 558]; /* tap 2,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 84] * stage[ib + j + 589]; /* tap 2,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 91] * stage[ib + j + 620]; /* tap 2,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 98] * stage[ib + j + 651]; /* tap 2,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 105] * stage[ib + j + 682]; /* tap 2,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 112] * stage[ib + j + 837]; /* tap 3,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 119] * stage[ib + j + 868]; /* tap 3,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 126] * stage[ib + j + 899]; /* tap 3,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 133] * stage[ib + j + 930]; /* tap 3,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 140] * stage[ib + j + 961]; /* tap 3,4 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 147] * stage[ib + j + 1116]; /* tap 4,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 154] * stage[ib + j + 1147]; /* tap 4,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 161] * stage[ib + j + 1178]; /* tap 4,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 168] * stage[ib + j + 1209]; /* tap 4,3 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 175] * stage[ib + j + 1240]; /* tap 4,4 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v;
@@ -4944,16 +4855,15 @@ void sep_residual_d2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[31 * k + o0 + j];
         }
     }
     {   /* 7-channel tiles from channel 24 */
-        const int ct = 0;
-        float *restrict d = packed + 182 * ct + 624;
-        const int o0 = 7 * ct + 24;
+        float *restrict d = packed + 624;
+        const int o0 = 24;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[31 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[31 * k + o0 + j];
         }
     }
 }
@@ -5008,7 +4918,6 @@ static void Run_d2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer d3, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5022,19 +4931,19 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5048,24 +4957,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5085,28 +4990,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5120,34 +5025,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5168,20 +5067,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5195,24 +5094,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5232,28 +5127,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5267,34 +5162,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5313,40 +5202,40 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5360,49 +5249,40 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 27 + q] * vi;
+                    const float vi = in[ib + 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 27] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5422,28 +5302,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5457,34 +5337,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 21 + q] * vi;
+                    const float vi = in[ib + 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 21] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5505,20 +5379,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5532,24 +5406,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5569,28 +5439,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 124];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5604,34 +5474,28 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 124 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 9 + q] * vi;
+                    const float vi = in[ib - 124];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 9] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 18] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5652,20 +5516,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 186];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 155];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 31];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5679,24 +5543,20 @@ static void Dw_d3_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 186 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 3 + q] * vi;
+                    const float vi = in[ib - 186];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 3] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 155 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib - 155];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 6] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 31 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib - 31];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 15 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 3; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
@@ -5765,9 +5625,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 24 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -5777,18 +5637,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
         {   /* 3-channel tail */
@@ -5810,9 +5670,9 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 3; ++j) {
                     const int k = Src_d3_S2[6 * j + s + 168];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 93 + k] * vk[j];
-                    vacc2[j] += in[ib + 186 + k] * vk[j];
-                    vacc3[j] += in[ib + 279 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 93] * vk[j];
+                    vacc2[j] += in[ib + k + 186] * vk[j];
+                    vacc3[j] += in[ib + k + 279] * vk[j];
                 }
             }
             for (int j = 0; j < 3; ++j) {
@@ -5822,18 +5682,18 @@ static void Pw_d3_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 31 + j];
-                out[ob + 31 + j] = v;
+                v += res[ob + j + 31];
+                out[ob + j + 31] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 62 + j];
-                out[ob + 62 + j] = v;
+                v += res[ob + j + 62];
+                out[ob + j + 62] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 93 + j];
-                out[ob + 93 + j] = v;
+                v += res[ob + j + 93];
+                out[ob + j + 93] = v;
             }
         }
     }
@@ -5847,38 +5707,34 @@ void sep_residual_d3_pack(const sg_weights *w, float *packed)
         const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[93 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 30 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 900;
-        const int o0 = 3 * ct + 90;
+        float *restrict d = packed + 900;
+        const int o0 = 90;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[93 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[93 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 217 * g + 28 * n + 930;
-            const int o0 = 31 * g + 4 * n;
+            float *restrict d = packed + 28 * n + 930;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 217 * g + 21 * n + 1126;
-            const int o0 = 31 * g + 3 * n + 28;
+            float *restrict d = packed + 1126;
+            const int o0 = 28;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 6; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 6 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[6 * o0 + 6 * j + s];
             }
         }
     }
@@ -5934,7 +5790,6 @@ static void Run_d3(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer t1, stage 1 (depthwise 3x3): tile 6c1p, 6 channels x 1 pixel (scalar code) */
 static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5948,19 +5803,19 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -5980,28 +5835,28 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6022,20 +5877,20 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6055,28 +5910,28 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6095,40 +5950,40 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 54 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 54] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6148,28 +6003,28 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 42 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 42] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6190,20 +6045,20 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6223,28 +6078,28 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 18 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 18] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 36 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 36] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6265,20 +6120,20 @@ static void Dw_t1_S1_6c1p(const float *restrict in, float *restrict out, const f
                 float vacc[6];
                 for (int j = 0; j < 6; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 6 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 6] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 56 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 12 + q] * vi;
+                    const float vi = in[ib + j - 56];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 12] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + 30 + q] * vi;
+                    for (int q = 0; q < 3; ++q) vacc[3 * j + q] += vw[3 * j + q + 30] * vi;
                 }
                 for (int j = 0; j < 6; ++j) {
                     float v = vacc[j];
@@ -6325,9 +6180,9 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_t1_S2[7 * j + s + 28 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 24] * vk[j];
+                    vacc2[j] += in[ib + k + 48] * vk[j];
+                    vacc3[j] += in[ib + k + 72] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -6336,15 +6191,15 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -6356,42 +6211,36 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 24 + k] * vk[j];
-                    vacc2[j] += in[ib + 48 + k] * vk[j];
-                    vacc3[j] += in[ib + 72 + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
+                    vacc1[0] += in[ib + k + 24] * vk[0];
+                    vacc2[0] += in[ib + k + 48] * vk[0];
+                    vacc3[0] += in[ib + k + 72] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -6422,21 +6271,18 @@ static void Pw_t1_S2_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 440;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 7; ++s) {
                 const float *restrict vk = vw + s + 1;
                 {
-                    const int j = 0;
-                    const int k = Src_t1_S2[7 * j + s + 56];
-                    vacc0[j] += in[ib + k] * vk[j];
+                    const int k = Src_t1_S2[s + 56];
+                    vacc0[0] += in[ib + k] * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -6450,29 +6296,26 @@ void sep_residual_t1_pack(const sg_weights *w, float *packed)
         const int o0 = 6 * ct;
         for (int j = 0; j < 6; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 6; ++j) d[6 * k + 6 + j] = w->dw_w[24 * k + o0 + j];
+            for (int j = 0; j < 6; ++j) d[6 * k + j + 6] = w->dw_w[24 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 72 * g + 32 * n + 240;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 32 * n + 240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 7; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 7 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[7 * o0 + 7 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 72 * g + 8 * n + 304;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 304;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 7; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 7 + s]; }
+                d[s + 1] = w->pw_w[7 * o0 + s];
             }
         }
     }
@@ -6528,7 +6371,6 @@ static void Run_t1(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer gdw, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -6542,19 +6384,19 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6574,28 +6416,28 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6616,20 +6458,20 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6649,28 +6491,28 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6689,40 +6531,40 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6742,28 +6584,28 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6784,20 +6626,20 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6817,28 +6659,28 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 64 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 64];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6859,20 +6701,20 @@ static void Dw_gdw_S1_8c1p(const float *restrict in, float *restrict out, const 
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 80 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 80];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 72 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 72];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 8 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 8];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6897,46 +6739,39 @@ static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const f
                 float vacc2[1];
                 float vacc3[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
-                    vacc1[j] = vw[j];
-                    vacc2[j] = vw[j];
-                    vacc3[j] = vw[j];
+                    vacc0[0] = vw[0];
+                    vacc1[0] = vw[0];
+                    vacc2[0] = vw[0];
+                    vacc3[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 16 + s];
-                    const float vi2 = in[ib + 32 + s];
-                    const float vi3 = in[ib + 48 + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
+                    const float vi1 = in[ib + 16];
+                    const float vi2 = in[ib + 32];
+                    const float vi3 = in[ib + 48];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
-                        vacc1[j] += vi1 * vk[j];
-                        vacc2[j] += vi2 * vk[j];
-                        vacc3[j] += vi3 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
+                        vacc1[0] += vi1 * vk[0];
+                        vacc2[0] += vi2 * vk[0];
+                        vacc3[0] += vi3 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc1[j];
-                    out[ob + 16 + j] = v;
+                    float v = vacc1[0];
+                    out[ob + 16] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc2[j];
-                    out[ob + 32 + j] = v;
+                    float v = vacc2[0];
+                    out[ob + 32] = v;
                 }
                 {
-                    const int j = 0;
-                    float v = vacc3[j];
-                    out[ob + 48 + j] = v;
+                    float v = vacc3[0];
+                    out[ob + 48] = v;
                 }
             }
         }
@@ -6947,22 +6782,18 @@ static void Pw_gdw_S2_4x1(const float *restrict in, float *restrict out, const f
                 const int ob = g + 704;
                 float vacc0[1];
                 {
-                    const int j = 0;
-                    vacc0[j] = vw[j];
+                    vacc0[0] = vw[0];
                 }
                 {
-                    const int s = 0;
-                    const float *restrict vk = vw + s + 1;
-                    const float vi0 = in[ib + s];
+                    const float *restrict vk = vw + 1;
+                    const float vi0 = in[ib];
                     {
-                        const int j = 0;
-                        vacc0[j] += vi0 * vk[j];
+                        vacc0[0] += vi0 * vk[0];
                     }
                 }
                 {
-                    const int j = 0;
-                    float v = vacc0[j];
-                    out[ob + j] = v;
+                    float v = vacc0[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -6977,18 +6808,16 @@ void sep_residual_gdw_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[16 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[16 * k + o0 + j];
         }
     }
     for (int g = 0; g < 16; ++g) {
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 160;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 2 * g + 160;
+            const int o0 = g;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -7044,7 +6873,6 @@ static void Run_gdw(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer rnb, stage 1 (depthwise 3x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 2..4 */
     {
         const int vy = 0;
@@ -7056,12 +6884,12 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7072,17 +6900,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7098,14 +6925,14 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7116,19 +6943,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7143,16 +6969,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7163,21 +6989,20 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7193,14 +7018,14 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7211,19 +7036,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7239,12 +7063,12 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7255,17 +7079,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7280,15 +7103,15 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7299,20 +7122,19 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7327,18 +7149,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7349,23 +7171,22 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7379,21 +7200,21 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 135 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 135]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7404,26 +7225,25 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
-                { const int j = 0; vacc[j] += vw[14 + j] * in[ib + 135 + j]; } /* tap 2,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
+                vacc[0] += vw[14] * in[ib + 135]; /* tap 2,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7438,18 +7258,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 126 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 126]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7460,23 +7280,22 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
-                { const int j = 0; vacc[j] += vw[13 + j] * in[ib + 126 + j]; } /* tap 2,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
+                vacc[0] += vw[13] * in[ib + 126]; /* tap 2,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7491,15 +7310,15 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 99 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 108 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 117 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 99]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 108]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 117]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7510,20 +7329,19 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[10 + j] * in[ib + 99 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[11 + j] * in[ib + 108 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[12 + j] * in[ib + 117 + j]; } /* tap 2,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[10] * in[ib + 99]; /* tap 2,0 */
+                vacc[0] += vw[11] * in[ib + 108]; /* tap 2,1 */
+                vacc[0] += vw[12] * in[ib + 117]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7539,12 +7357,12 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7555,17 +7373,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7581,14 +7398,14 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7599,19 +7416,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7626,16 +7442,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 99 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 18 + j]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 99]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 18]; /* tap 1,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7646,21 +7462,20 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 99 + j]; } /* tap 0,4 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 18 + j]; } /* tap 1,4 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[4] * in[ib - 99]; /* tap 0,4 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
+                vacc[0] += vw[9] * in[ib + 18]; /* tap 1,4 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7676,14 +7491,14 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 108 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 9 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 108]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 9]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7694,19 +7509,18 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 108 + j]; } /* tap 0,3 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 9 + j]; } /* tap 1,3 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[3] * in[ib - 108]; /* tap 0,3 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 9]; /* tap 1,3 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7722,12 +7536,12 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = 0.0f;
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib - 135 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 126 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 117 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 9 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j] * in[ib + j - 135]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 126]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 117]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 9]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7738,17 +7552,16 @@ static void Dw_rnb_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 117 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 120;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib - 135 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 126 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 117 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib - 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib - 9 + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + j]; } /* tap 1,2 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib - 135]; /* tap 0,0 */
+                vacc[0] += vw[1] * in[ib - 126]; /* tap 0,1 */
+                vacc[0] += vw[2] * in[ib - 117]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib - 18]; /* tap 1,0 */
+                vacc[0] += vw[6] * in[ib - 9]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -7776,9 +7589,9 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7794,21 +7607,21 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 9 + j];
+                v += res[ob + j + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 18 + j];
+                v += res[ob + j + 18];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 27 + j];
+                v += res[ob + j + 27];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -7820,53 +7633,47 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
-                vacc2[j] = 0.0f;
-                vacc3[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
+                vacc2[0] = 0.0f;
+                vacc3[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
-                const float vi2 = in[ib + 18 + s];
-                const float vi3 = in[ib + 27 + s];
+                const float vi1 = in[ib + s + 9];
+                const float vi2 = in[ib + s + 18];
+                const float vi3 = in[ib + s + 27];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 9 + j];
+                float v = vacc1[0];
+                v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 18 + j];
+                float v = vacc2[0];
+                v += res[ob + 18];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 18 + j] = v;
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 27 + j];
+                float v = vacc3[0];
+                v += res[ob + 27];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 27 + j] = v;
+                out[ob + 27] = v;
             }
         }
     }
@@ -7884,7 +7691,7 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + 4 * s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
+                const float vi1 = in[ib + s + 9];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -7898,9 +7705,9 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 9 + j];
+                v += res[ob + j + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
         }
         {   /* 1-channel tail */
@@ -7910,33 +7717,29 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
-                vacc1[j] = 0.0f;
+                vacc0[0] = 0.0f;
+                vacc1[0] = 0.0f;
             }
             for (int s = 0; s < 9; ++s) {
                 const float *restrict vk = vw + s;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 9 + s];
+                const float vi1 = in[ib + s + 9];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
+                float v = vacc0[0];
+                v += res[ob];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 9 + j];
+                float v = vacc1[0];
+                v += res[ob + 9];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 9 + j] = v;
+                out[ob + 9] = v;
             }
         }
     }
@@ -7946,39 +7749,34 @@ static void Pw_rnb_S2_4x4(const float *restrict in, float *restrict out, const f
 void sep_residual_rnb_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 120 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int k = 0; k < 15; ++k) {
             for (int j = 0; j < 8; ++j) d[8 * k + j] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 15 * ct + 120;
-        const int o0 = ct + 8;
+        float *restrict d = packed + 120;
+        const int o0 = 8;
         for (int k = 0; k < 15; ++k) {
-            { const int j = 0; d[k + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k] = w->dw_w[9 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 81 * g + 36 * n + 135;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 36 * n + 135;
+            const int o0 = 4 * n;
             for (int s = 0; s < 9; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[(o0 + j) * 9 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j] = w->pw_w[9 * o0 + 9 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 81 * g + 9 * n + 207;
-            const int o0 = 9 * g + n + 8;
+            float *restrict d = packed + 207;
+            const int o0 = 8;
             for (int s = 0; s < 9; ++s) {
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 9 + s]; }
+                d[s] = w->pw_w[9 * o0 + s];
             }
         }
     }
@@ -8032,7 +7830,6 @@ static void Run_rnb(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer rpx, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_rpx_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -8044,7 +7841,7 @@ static void Dw_rpx_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -8056,13 +7853,12 @@ static void Dw_rpx_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const int ob = 65 * vy + 65 * vx + 64;
                 const float *restrict vw = w + 640;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
+                    float v = vacc[0];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                    out[ob + j] = v;
+                    out[ob] = v;
                 }
             }
         }
@@ -8101,22 +7897,19 @@ static void Pw_rpx_S2_1x4(const float *restrict in, float *restrict out, const f
             const int ob = 65 * p + 64;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 65; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -8130,38 +7923,34 @@ void sep_residual_rpx_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[65 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[65 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 64 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 640;
-        const int o0 = ct + 64;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 640;
+        const int o0 = 64;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[65 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[65 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 16; ++n) {
-            float *restrict d = packed + 4290 * g + 264 * n + 650;
-            const int o0 = 65 * g + 4 * n;
+            float *restrict d = packed + 264 * n + 650;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 65; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 65 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[65 * o0 + 65 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 4290 * g + 66 * n + 4874;
-            const int o0 = 65 * g + n + 64;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 4874;
+            const int o0 = 64;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 65; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 65 + s]; }
+                d[s + 1] = w->pw_w[65 * o0 + s];
             }
         }
     }

@@ -28,7 +28,6 @@
 /* scalar/spatial.c.in: layer dw1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -39,12 +38,11 @@ static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const flo
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -55,12 +53,11 @@ static void Dw_dw1_1c1p(const float *restrict in, float *restrict out, const flo
 void tiny_dw1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -106,22 +103,18 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -131,15 +124,12 @@ static void Pw_pw1_1x1(const float *restrict in, float *restrict out, const floa
 void tiny_pw1_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -190,7 +180,6 @@ static void Run_pw1(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer sep1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_sep1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -201,12 +190,11 @@ static void Dw_sep1_S1_1c1p(const float *restrict in, float *restrict out, const
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -224,22 +212,18 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -249,24 +233,20 @@ static void Pw_sep1_S2_1x1(const float *restrict in, float *restrict out, const 
 void tiny_sep1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 10;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 10;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -311,7 +291,6 @@ static void Run_sep1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer dec1, stage 1 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -322,12 +301,11 @@ static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const fl
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -338,12 +316,11 @@ static void Up_dec1_1c1p(const float *restrict in, float *restrict out, const fl
 void tiny_dec1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
 }
@@ -404,7 +381,6 @@ static void Run_dec1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer bot1, stage 1 (depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_bot1_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -415,12 +391,11 @@ static void Dw_bot1_S1_1c1p(const float *restrict in, float *restrict out, const
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -438,22 +413,18 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -462,7 +433,6 @@ static void Pw_bot1_S2_1x1(const float *restrict in, float *restrict out, const 
 /* scalar/spatial.c.in: layer bot1, stage 3 (transposed depthwise 3x3): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -473,12 +443,11 @@ static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const
                 const int ob = 2 * vy + 2 * vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -489,34 +458,29 @@ static void Up_bot1_S3_1c1p(const float *restrict in, float *restrict out, const
 void tiny_bot1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[k + 1] = w->dw_w[k + o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n + 10;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 10;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 12;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->up_b[o0 + j]; }
+        float *restrict d = packed + 12;
+        const int o0 = 0;
+        d[0] = w->up_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->up_w[k + o0 + j]; }
+            d[k + 1] = w->up_w[k + o0];
         }
     }
 }
@@ -526,8 +490,8 @@ void tiny_bot1(const float *restrict in, float *restrict out, const float *restr
 {
     enum {
         S2_OUT = 1,   /* stage 2's output in scratch */
-        S2_W = 10,   /* stage 2's packed weights */
-        S3_W = 12,   /* stage 3's packed weights */
+        S2_W = 10,    /* stage 2's packed weights */
+        S3_W = 12,    /* stage 3's packed weights */
     };
     Dw_bot1_S1_1c1p(in, scratch, packed);
     Pw_bot1_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);
@@ -563,7 +527,6 @@ static void Run_bot1(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer dwrow, stage 1 (depthwise 3x3): tile 3c1p, 3 channels x 1 pixel (scalar code) */
 static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -575,8 +538,8 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -594,9 +557,9 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 3 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 3]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -615,8 +578,8 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 3 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 3]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -630,12 +593,11 @@ static void Dw_dwrow_3c1p(const float *restrict in, float *restrict out, const f
 void tiny_dwrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 3-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct;
-        const int o0 = 3 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[3 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[3 * k + o0 + j];
         }
     }
 }
@@ -676,7 +638,6 @@ static void Run_dwrow(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer dwcol, stage 1 (depthwise 5x5): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 2 */
     {
         const int vy = 0;
@@ -688,10 +649,10 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + 5 + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 10 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 15 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 10]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 15]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -709,11 +670,11 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + 5 + j]; /* tap 2,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[90 + j] * in[ib + 10 + j]; /* tap 3,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[115 + j] * in[ib + 15 + j]; /* tap 4,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 5]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 90] * in[ib + j + 10]; /* tap 3,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 115] * in[ib + j + 15]; /* tap 4,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -732,9 +693,9 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[15 + j] * in[ib - 5 + j]; /* tap 0,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 5; ++j) vacc[j] += vw[65 + j] * in[ib + 5 + j]; /* tap 2,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 15] * in[ib + j - 5]; /* tap 0,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 5; ++j) vacc[j] += vw[j + 65] * in[ib + j + 5]; /* tap 2,2 */
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -748,12 +709,11 @@ static void Dw_dwcol_5c1p(const float *restrict in, float *restrict out, const f
 void tiny_dwcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 5-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 130 * ct;
-        const int o0 = 5 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5 * k + o0 + j];
         }
     }
 }
@@ -803,7 +763,6 @@ static void Run_dwcol(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer seprow, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1..2 */
     {
         const int vy = 0;
@@ -815,8 +774,8 @@ static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -834,9 +793,9 @@ static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 8 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 8]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -855,8 +814,8 @@ static void Dw_seprow_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 8 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 8]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -879,45 +838,39 @@ static void Pw_seprow_S2_4x1(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 8; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 8 + s];
-                const float vi2 = in[ib + 16 + s];
-                const float vi3 = in[ib + 24 + s];
+                const float vi1 = in[ib + s + 8];
+                const float vi2 = in[ib + s + 16];
+                const float vi3 = in[ib + s + 24];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                out[ob + 3] = v;
             }
         }
     }
@@ -927,23 +880,20 @@ static void Pw_seprow_S2_4x1(const float *restrict in, float *restrict out, cons
 void tiny_seprow_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[8 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[8 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 9 * g + 9 * n + 80;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 80;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 8; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 8 + s]; }
+                d[s + 1] = w->pw_w[8 * o0 + s];
             }
         }
     }
@@ -998,7 +948,6 @@ static void Run_seprow(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer sepcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1 */
     {
         const int vy = 0;
@@ -1011,14 +960,12 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -1038,19 +985,16 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -1071,14 +1015,12 @@ static void Dw_sepcol_S1_4c1p(const float *restrict in, float *restrict out, con
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 1 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 1];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -1110,9 +1052,9 @@ static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1126,15 +1068,15 @@ static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                out[ob + j + 9] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                out[ob + j + 18] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                out[ob + j + 27] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1146,45 +1088,39 @@ static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 4; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 4 + s];
-                const float vi2 = in[ib + 8 + s];
-                const float vi3 = in[ib + 12 + s];
+                const float vi1 = in[ib + s + 4];
+                const float vi2 = in[ib + s + 8];
+                const float vi3 = in[ib + s + 12];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 9 + j] = v;
+                float v = vacc1[0];
+                out[ob + 9] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 18 + j] = v;
+                float v = vacc2[0];
+                out[ob + 18] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 27 + j] = v;
+                float v = vacc3[0];
+                out[ob + 27] = v;
             }
         }
     }
@@ -1194,34 +1130,30 @@ static void Pw_sepcol_S2_4x4(const float *restrict in, float *restrict out, cons
 void tiny_sepcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 45 * g + 20 * n + 40;
-            const int o0 = 9 * g + 4 * n;
+            float *restrict d = packed + 20 * n + 40;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 45 * g + 5 * n + 80;
-            const int o0 = 9 * g + n + 8;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 80;
+            const int o0 = 8;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 4; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 4 + s]; }
+                d[s + 1] = w->pw_w[4 * o0 + s];
             }
         }
     }
@@ -1286,7 +1218,6 @@ static void Run_sepcol(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer botcol, stage 1 (depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Dw_botcol_S1_4c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 1 */
     {
         const int vy = 0;
@@ -1298,8 +1229,8 @@ static void Dw_botcol_S1_4c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + 4 + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j + 4]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1340,7 +1271,6 @@ static void Pw_botcol_S2_1x4(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer botcol, stage 3 (transposed depthwise 3x3): tile 4c1p, 4 channels x 1 pixel (scalar code) */
 static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 1 */
     {
         const int vy = 0;
@@ -1352,7 +1282,7 @@ static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1372,7 +1302,7 @@ static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w;
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 4; ++j) vacc[j] += vw[20 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 4; ++j) vacc[j] += vw[j + 20] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -1387,33 +1317,29 @@ static void Up_botcol_S3_4c1p(const float *restrict in, float *restrict out, con
 void tiny_botcol_pack(const sg_weights *w, float *packed)
 {
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct;
-        const int o0 = 4 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[4 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 20 * g + 20 * n + 40;
-            const int o0 = 4 * g + 4 * n;
+            float *restrict d = packed + 40;
+            const int o0 = 0;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 4; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 4 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[4 * o0 + 4 * j + s];
             }
         }
     }
     {   /* 4-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 60;
-        const int o0 = 4 * ct;
+        float *restrict d = packed + 60;
+        const int o0 = 0;
         for (int j = 0; j < 4; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->up_w[4 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->up_w[4 * k + o0 + j];
         }
     }
 }
@@ -1423,8 +1349,8 @@ void tiny_botcol(const float *restrict in, float *restrict out, const float *res
 {
     enum {
         S2_OUT = 4,   /* stage 2's output in scratch */
-        S2_W = 40,   /* stage 2's packed weights */
-        S3_W = 60,   /* stage 3's packed weights */
+        S2_W = 40,    /* stage 2's packed weights */
+        S3_W = 60,    /* stage 3's packed weights */
     };
     Dw_botcol_S1_4c1p(in, scratch, packed);
     Pw_botcol_S2_1x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -1460,7 +1386,6 @@ static void Run_botcol(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer decrow, stage 1 (transposed depthwise 3x3): tile 7c1p, 7 channels x 1 pixel (scalar code) */
 static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -1472,7 +1397,7 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1491,8 +1416,8 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[7 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[21 + j] * in[ib - 7 + j]; /* tap 0,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 7] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 21] * in[ib + j - 7]; /* tap 0,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1510,7 +1435,7 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[14 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 14] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1529,7 +1454,7 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1548,8 +1473,8 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[28 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[42 + j] * in[ib - 7 + j]; /* tap 1,2 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 28] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 42] * in[ib + j - 7]; /* tap 1,2 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1567,7 +1492,7 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w;
                 float vacc[7];
                 for (int j = 0; j < 7; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 7; ++j) vacc[j] += vw[35 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 7; ++j) vacc[j] += vw[j + 35] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 7; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1581,12 +1506,11 @@ static void Up_decrow_7c1p(const float *restrict in, float *restrict out, const 
 void tiny_decrow_pack(const sg_weights *w, float *packed)
 {
     {   /* 7-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 70 * ct;
-        const int o0 = 7 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 7; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 7; ++j) d[7 * k + 7 + j] = w->dw_w[7 * k + o0 + j];
+            for (int j = 0; j < 7; ++j) d[7 * k + j + 7] = w->dw_w[7 * k + o0 + j];
         }
     }
 }
@@ -1627,7 +1551,6 @@ static void Run_decrow(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer dw2s3, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0..1, cols 0..1 */
     {
         const int vy = 0;
@@ -1639,10 +1562,10 @@ static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const f
                 const float *restrict vw = w;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 9 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 18 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 27 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 9]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 18]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 27]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1653,15 +1576,14 @@ static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const f
                 const int ob = 9 * vy + 9 * vx + 8;
                 const float *restrict vw = w + 80;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib + 9 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib + 18 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + 27 + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib + 9]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib + 18]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib + 27]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1672,21 +1594,19 @@ static void Dw_dw2s3_8c1p(const float *restrict in, float *restrict out, const f
 void tiny_dw2s3_pack(const sg_weights *w, float *packed)
 {
     {   /* 8-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 80 * ct;
-        const int o0 = 8 * ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[9 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[9 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 8 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 80;
-        const int o0 = ct + 8;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 80;
+        const int o0 = 8;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[9 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[9 * k + o0];
         }
     }
 }
@@ -1734,50 +1654,43 @@ static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
-                const float vi2 = in[ib + 2 + s];
-                const float vi3 = in[ib + 3 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
+                const float vi2 = in[ib + 2];
+                const float vi3 = in[ib + 3];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 1 + j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                v += res[ob + 2 + j];
-                out[ob + 2 + j] = v;
+                float v = vacc2[0];
+                v += res[ob + 2];
+                out[ob + 2] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                v += res[ob + 3 + j];
-                out[ob + 3 + j] = v;
+                float v = vacc3[0];
+                v += res[ob + 3];
+                out[ob + 3] = v;
             }
         }
     }
@@ -1789,32 +1702,27 @@ static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const fl
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1 + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
+                const float vi1 = in[ib + 1];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                v += res[ob + 1 + j];
-                out[ob + 1 + j] = v;
+                float v = vacc1[0];
+                v += res[ob + 1];
+                out[ob + 1] = v;
             }
         }
     }
@@ -1824,15 +1732,12 @@ static void Pw_pwrow_4x1(const float *restrict in, float *restrict out, const fl
 void tiny_pwrow_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -1874,7 +1779,6 @@ static void Run_pwrow(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer c1, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -1885,13 +1789,12 @@ static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const floa
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -1902,13 +1805,11 @@ static void Dw_c1_1c1p(const float *restrict in, float *restrict out, const floa
 void tiny_c1_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + 2 * ct;
-        const int o0 = ct;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed;
+        const int o0 = 0;
+        d[0] = w->dw_b[o0];
         {
-            const int k = 0;
-            { const int j = 0; d[k + 1 + j] = w->dw_w[k + o0 + j]; }
+            d[1] = w->dw_w[o0];
         }
     }
 }
@@ -1954,23 +1855,19 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s + 1;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw + 1;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                v += res[ob + j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                v += res[ob];
+                out[ob] = v;
             }
         }
     }
@@ -1980,15 +1877,12 @@ static void Pw_c2_1x1(const float *restrict in, float *restrict out, const float
 void tiny_c2_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 2 * g + 2 * n;
-            const int o0 = g + n;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed;
+            const int o0 = 0;
+            d[0] = w->pw_b[o0];
             {
-                const int s = 0;
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[1] = w->pw_w[o0];
             }
         }
     }
@@ -2050,7 +1944,6 @@ static void Run_c2(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer c3, stage 1 (depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Dw_c3_S1_1c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2061,12 +1954,11 @@ static void Dw_c3_S1_1c1p(const float *restrict in, float *restrict out, const f
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -2084,22 +1976,18 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
             const int ob = p;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = 0.0f;
+                vacc0[0] = 0.0f;
             }
             {
-                const int s = 0;
-                const float *restrict vk = vw + s;
-                const float vi0 = in[ib + s];
+                const float *restrict vk = vw;
+                const float vi0 = in[ib];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
         }
     }
@@ -2108,7 +1996,6 @@ static void Pw_c3_S2_1x1(const float *restrict in, float *restrict out, const fl
 /* scalar/spatial.c.in: layer c3, stage 3 (transposed depthwise 1x1): tile 1c1p, 1 channels x 1 pixel (scalar code) */
 static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 (interior) */
     {
         const int vy = 0;
@@ -2119,13 +2006,12 @@ static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const f
                 const int ob = vy + vx;
                 const float *restrict vw = w;
                 float vacc[1];
-                { const int j = 0; vacc[j] = 0.0f; }
-                { const int j = 0; vacc[j] += vw[j] * in[ib + j]; } /* tap 0,0 */
+                vacc[0] = 0.0f;
+                vacc[0] += vw[0] * in[ib]; /* tap 0,0 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    v += res[ob + j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    v += res[ob];
+                    out[ob] = v;
                 }
             }
         }
@@ -2136,33 +2022,26 @@ static void Up_c3_S3_1c1p(const float *restrict in, float *restrict out, const f
 void tiny_c3_pack(const sg_weights *w, float *packed)
 {
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + ct;
-        const int o0 = ct;
+        float *restrict d = packed;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[k + j] = w->dw_w[k + o0 + j]; }
+            d[0] = w->dw_w[o0];
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + g + n + 1;
-            const int o0 = g + n;
+            float *restrict d = packed + 1;
+            const int o0 = 0;
             {
-                const int s = 0;
-                { const int j = 0; d[s + j] = w->pw_w[(o0 + j) * 1 + s]; }
+                d[0] = w->pw_w[o0];
             }
         }
     }
     {   /* 1-channel tiles from channel 0 */
-        const int ct = 0;
-        float *restrict d = packed + ct + 2;
-        const int o0 = ct;
+        float *restrict d = packed + 2;
+        const int o0 = 0;
         {
-            const int k = 0;
-            { const int j = 0; d[k + j] = w->up_w[k + o0 + j]; }
+            d[0] = w->up_w[o0];
         }
     }
 }
@@ -2172,8 +2051,8 @@ void tiny_c3(const float *restrict in, const float *restrict skip, float *restri
 {
     enum {
         S2_OUT = 1,   /* stage 2's output in scratch */
-        S2_W = 1,   /* stage 2's packed weights */
-        S3_W = 2,   /* stage 3's packed weights */
+        S2_W = 1,     /* stage 2's packed weights */
+        S3_W = 2,     /* stage 3's packed weights */
     };
     Dw_c3_S1_1c1p(in, scratch, packed);
     Pw_c3_S2_1x1(scratch, scratch + S2_OUT, packed + S2_W);

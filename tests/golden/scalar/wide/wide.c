@@ -38,7 +38,6 @@
 /* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -50,10 +49,10 @@ static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -72,12 +71,12 @@ static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -97,10 +96,10 @@ static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -114,7 +113,6 @@ static void Dw_sep_R1N1_8c1p(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 4 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 3 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 4; ++vy) {
         {
@@ -125,12 +123,12 @@ static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -148,15 +146,15 @@ static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -175,12 +173,12 @@ static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -194,7 +192,6 @@ static void Dw_sep_R2N4_8c1p(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 2 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 1 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 2; ++vy) {
         {
@@ -205,12 +202,12 @@ static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -228,15 +225,15 @@ static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 1856 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 1856]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -255,12 +252,12 @@ static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 1728 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 1792 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 1728]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 1792]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -274,7 +271,6 @@ static void Dw_sep_R2N2_8c1p(const float *restrict in, float *restrict out, cons
 /* scalar/spatial.c.in: layer sep, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -286,10 +282,10 @@ static void Dw_sep_R3N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -308,12 +304,12 @@ static void Dw_sep_R3N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 1728 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 64 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 1728]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 64]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -333,10 +329,10 @@ static void Dw_sep_R3N1_8c1p(const float *restrict in, float *restrict out, cons
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 1856 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 1792 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 64 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 1856]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 1792]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 64]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -368,9 +364,9 @@ static void Pw_sep_P28_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -386,17 +382,17 @@ static void Pw_sep_P28_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -423,9 +419,9 @@ static void Pw_sep_P112_4x4(const float *restrict in, float *restrict out, const
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -441,17 +437,17 @@ static void Pw_sep_P112_4x4(const float *restrict in, float *restrict out, const
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -478,9 +474,9 @@ static void Pw_sep_P56_4x4(const float *restrict in, float *restrict out, const 
             for (int s = 0; s < 64; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 64 + s];
-                const float vi2 = in[ib + 128 + s];
-                const float vi3 = in[ib + 192 + s];
+                const float vi1 = in[ib + s + 64];
+                const float vi2 = in[ib + s + 128];
+                const float vi3 = in[ib + s + 192];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -496,17 +492,17 @@ static void Pw_sep_P56_4x4(const float *restrict in, float *restrict out, const 
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 128 + j] = v;
+                out[ob + j + 128] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 256 + j] = v;
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
         }
     }
@@ -520,17 +516,16 @@ void wide_sep_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[64 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[64 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 32; ++n) {
-            float *restrict d = packed + 8320 * g + 260 * n + 640;
-            const int o0 = 128 * g + 4 * n;
+            float *restrict d = packed + 260 * n + 640;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 64; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 64 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[64 * o0 + 64 * j + s];
             }
         }
     }
@@ -541,7 +536,7 @@ void wide_sep(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         OUT_ROW = 3584,   /* floats of an output row */
-        S2_W = 640,   /* stage 2's packed weights */
+        S2_W = 640,       /* stage 2's packed weights */
     };
     Dw_sep_R1N1_8c1p(in, scratch, packed, 0);
     Pw_sep_P28_4x4(scratch, out, packed + S2_W);
@@ -595,7 +590,6 @@ static void Run_sep(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -609,19 +603,19 @@ static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, co
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -641,28 +635,28 @@ static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -683,20 +677,20 @@ static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -710,7 +704,6 @@ static void Dw_sepm2_R1N1_8c1p(const float *restrict in, float *restrict out, co
 /* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 6 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 5 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 6; ++vy) {
         {
@@ -722,28 +715,28 @@ static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -762,40 +755,40 @@ static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -815,28 +808,28 @@ static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -850,7 +843,6 @@ static void Dw_sepm2_R2N6_8c1p(const float *restrict in, float *restrict out, co
 /* scalar/spatial.c.in: layer sepm2, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sepm2_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -863,20 +855,20 @@ static void Dw_sepm2_R3N1_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -896,28 +888,28 @@ static void Dw_sepm2_R3N1_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 624 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 624];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -938,20 +930,20 @@ static void Dw_sepm2_R3N1_8c1p(const float *restrict in, float *restrict out, co
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 4; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 720 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 720];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 672 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 672];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 48 + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 48];
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + 40 + q] * vi;
+                    for (int q = 0; q < 2; ++q) vacc[2 * j + q] += vw[2 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -983,9 +975,9 @@ static void Pw_sepm2_P14_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1001,17 +993,17 @@ static void Pw_sepm2_P14_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
         }
     }
@@ -1029,7 +1021,7 @@ static void Pw_sepm2_P14_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
+                const float vi1 = in[ib + s + 96];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1043,7 +1035,7 @@ static void Pw_sepm2_P14_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
         }
     }
@@ -1070,9 +1062,9 @@ static void Pw_sepm2_P84_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1088,17 +1080,17 @@ static void Pw_sepm2_P84_4x4(const float *restrict in, float *restrict out, cons
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 384 + j] = v;
+                out[ob + j + 384] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 576 + j] = v;
+                out[ob + j + 576] = v;
             }
         }
     }
@@ -1112,17 +1104,16 @@ void wide_sepm2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 48; ++n) {
-            float *restrict d = packed + 18624 * g + 388 * n + 960;
-            const int o0 = 192 * g + 4 * n;
+            float *restrict d = packed + 388 * n + 960;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -1133,7 +1124,7 @@ void wide_sepm2(const float *restrict in, float *restrict out, const float *rest
 {
     enum {
         OUT_ROW = 2688,   /* floats of an output row */
-        S2_W = 960,   /* stage 2's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
     };
     Dw_sepm2_R1N1_8c1p(in, scratch, packed, 0);
     Pw_sepm2_P14_4x4(scratch, out, packed + S2_W);
@@ -1184,7 +1175,6 @@ static void Run_sepm2(const float *in, const float *skip, float *out, const floa
 /* scalar/spatial.c.in: layer sep_s2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -1196,10 +1186,10 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 924 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 924]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1210,15 +1200,14 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1233,12 +1222,12 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 924 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 858]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 924]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1249,17 +1238,16 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1275,10 +1263,10 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 858]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1289,15 +1277,14 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1312,12 +1299,12 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 924 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 858]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 924]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1328,17 +1315,16 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1352,15 +1338,15 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 924 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 924]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 858]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 858]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 924]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1371,20 +1357,19 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
-                { const int j = 0; vacc[j] += vw[9 + j] * in[ib + 924 + j]; } /* tap 2,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
+                vacc[0] += vw[9] * in[ib + 924]; /* tap 2,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1399,12 +1384,12 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 858 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 891 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 924]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 858]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 891]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1415,17 +1400,16 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[7 + j] * in[ib + 858 + j]; } /* tap 2,0 */
-                { const int j = 0; vacc[j] += vw[8 + j] * in[ib + 891 + j]; } /* tap 2,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[7] * in[ib + 858]; /* tap 2,0 */
+                vacc[0] += vw[8] * in[ib + 891]; /* tap 2,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1441,10 +1425,10 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 858]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1455,15 +1439,14 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1478,12 +1461,12 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 858 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 33 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 924]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 858]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 33]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1494,17 +1477,16 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[3 + j] * in[ib - 858 + j]; } /* tap 0,2 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
-                { const int j = 0; vacc[j] += vw[6 + j] * in[ib + 33 + j]; } /* tap 1,2 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[3] * in[ib - 858]; /* tap 0,2 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
+                vacc[0] += vw[6] * in[ib + 33]; /* tap 1,2 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1520,10 +1502,10 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 924 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 891 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 33 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 924]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 891]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 33]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -1534,15 +1516,14 @@ static void Dw_sep_s2_S1_8c1p(const float *restrict in, float *restrict out, con
                 const int ob = 462 * vy + 33 * vx + 32;
                 const float *restrict vw = w + 320;
                 float vacc[1];
-                { const int j = 0; vacc[j] = vw[j]; }
-                { const int j = 0; vacc[j] += vw[1 + j] * in[ib - 924 + j]; } /* tap 0,0 */
-                { const int j = 0; vacc[j] += vw[2 + j] * in[ib - 891 + j]; } /* tap 0,1 */
-                { const int j = 0; vacc[j] += vw[4 + j] * in[ib - 33 + j]; } /* tap 1,0 */
-                { const int j = 0; vacc[j] += vw[5 + j] * in[ib + j]; } /* tap 1,1 */
+                vacc[0] = vw[0];
+                vacc[0] += vw[1] * in[ib - 924]; /* tap 0,0 */
+                vacc[0] += vw[2] * in[ib - 891]; /* tap 0,1 */
+                vacc[0] += vw[4] * in[ib - 33]; /* tap 1,0 */
+                vacc[0] += vw[5] * in[ib]; /* tap 1,1 */
                 {
-                    const int j = 0;
-                    float v = vacc[j];
-                    out[ob + j] = v;
+                    float v = vacc[0];
+                    out[ob] = v;
                 }
             }
         }
@@ -1570,9 +1551,9 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1586,15 +1567,15 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 97 + j] = v;
+                out[ob + j + 97] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 194 + j] = v;
+                out[ob + j + 194] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 291 + j] = v;
+                out[ob + j + 291] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1606,45 +1587,39 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
-                const float vi2 = in[ib + 66 + s];
-                const float vi3 = in[ib + 99 + s];
+                const float vi1 = in[ib + s + 33];
+                const float vi2 = in[ib + s + 66];
+                const float vi3 = in[ib + s + 99];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 97 + j] = v;
+                float v = vacc1[0];
+                out[ob + 97] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 194 + j] = v;
+                float v = vacc2[0];
+                out[ob + 194] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 291 + j] = v;
+                float v = vacc3[0];
+                out[ob + 291] = v;
             }
         }
     }
@@ -1662,7 +1637,7 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
+                const float vi1 = in[ib + s + 33];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1674,7 +1649,7 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 97 + j] = v;
+                out[ob + j + 97] = v;
             }
         }
         {   /* 1-channel tail */
@@ -1684,29 +1659,25 @@ static void Pw_sep_s2_S2_4x4(const float *restrict in, float *restrict out, cons
             float vacc0[1];
             float vacc1[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
             }
             for (int s = 0; s < 33; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 33 + s];
+                const float vi1 = in[ib + s + 33];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 97 + j] = v;
+                float v = vacc1[0];
+                out[ob + 97] = v;
             }
         }
     }
@@ -1720,38 +1691,34 @@ void wide_sep_s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[33 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[33 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 10 * ct + 320;
-        const int o0 = ct + 32;
-        { const int j = 0; d[j] = w->dw_b[o0 + j]; }
+        float *restrict d = packed + 320;
+        const int o0 = 32;
+        d[0] = w->dw_b[o0];
         for (int k = 0; k < 9; ++k) {
-            { const int j = 0; d[k + 1 + j] = w->dw_w[33 * k + o0 + j]; }
+            d[k + 1] = w->dw_w[33 * k + o0];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 3298 * g + 136 * n + 330;
-            const int o0 = 97 * g + 4 * n;
+            float *restrict d = packed + 136 * n + 330;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 33; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 33 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[33 * o0 + 33 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 3298 * g + 34 * n + 3594;
-            const int o0 = 97 * g + n + 96;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 3594;
+            const int o0 = 96;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 33; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 33 + s]; }
+                d[s + 1] = w->pw_w[33 * o0 + s];
             }
         }
     }
@@ -1811,9 +1778,9 @@ static void Pw_pw_4x4(const float *restrict in, float *restrict out, const float
             for (int s = 0; s < 144; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 144 + s];
-                const float vi2 = in[ib + 288 + s];
-                const float vi3 = in[ib + 432 + s];
+                const float vi1 = in[ib + s + 144];
+                const float vi2 = in[ib + s + 288];
+                const float vi3 = in[ib + s + 432];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1827,15 +1794,15 @@ static void Pw_pw_4x4(const float *restrict in, float *restrict out, const float
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 48 + j] = v;
+                out[ob + j + 48] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 144 + j] = v;
+                out[ob + j + 144] = v;
             }
         }
     }
@@ -1845,13 +1812,12 @@ static void Pw_pw_4x4(const float *restrict in, float *restrict out, const float
 void wide_pw_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 12; ++n) {
-            float *restrict d = packed + 6960 * g + 580 * n;
-            const int o0 = 48 * g + 4 * n;
+            float *restrict d = packed + 580 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 144; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 144 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[144 * o0 + 144 * j + s];
             }
         }
     }
@@ -1909,9 +1875,9 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 97 + s];
-                const float vi2 = in[ib + 194 + s];
-                const float vi3 = in[ib + 291 + s];
+                const float vi1 = in[ib + s + 97];
+                const float vi2 = in[ib + s + 194];
+                const float vi3 = in[ib + s + 291];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1927,17 +1893,17 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 143 + j] = v;
+                out[ob + j + 143] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 286 + j] = v;
+                out[ob + j + 286] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 429 + j] = v;
+                out[ob + j + 429] = v;
             }
         }
         {   /* 3-channel tail */
@@ -1957,9 +1923,9 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 97 + s];
-                const float vi2 = in[ib + 194 + s];
-                const float vi3 = in[ib + 291 + s];
+                const float vi1 = in[ib + s + 97];
+                const float vi2 = in[ib + s + 194];
+                const float vi3 = in[ib + s + 291];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -1975,17 +1941,17 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 143 + j] = v;
+                out[ob + j + 143] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 286 + j] = v;
+                out[ob + j + 286] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 429 + j] = v;
+                out[ob + j + 429] = v;
             }
         }
     }
@@ -2005,8 +1971,8 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 97 + s];
-                const float vi2 = in[ib + 194 + s];
+                const float vi1 = in[ib + s + 97];
+                const float vi2 = in[ib + s + 194];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2021,12 +1987,12 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 143 + j] = v;
+                out[ob + j + 143] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 286 + j] = v;
+                out[ob + j + 286] = v;
             }
         }
         {   /* 3-channel tail */
@@ -2044,8 +2010,8 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 97; ++s) {
                 const float *restrict vk = vw + 3 * s + 3;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 97 + s];
-                const float vi2 = in[ib + 194 + s];
+                const float vi1 = in[ib + s + 97];
+                const float vi2 = in[ib + s + 194];
                 for (int j = 0; j < 3; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2060,12 +2026,12 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 3; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 143 + j] = v;
+                out[ob + j + 143] = v;
             }
             for (int j = 0; j < 3; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 286 + j] = v;
+                out[ob + j + 286] = v;
             }
         }
     }
@@ -2075,25 +2041,22 @@ static void Pw_pwodd_4x4(const float *restrict in, float *restrict out, const fl
 void wide_pwodd_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 35; ++n) {
-            float *restrict d = packed + 14014 * g + 392 * n;
-            const int o0 = 143 * g + 4 * n;
+            float *restrict d = packed + 392 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 14014 * g + 294 * n + 13720;
-            const int o0 = 143 * g + 3 * n + 140;
+            float *restrict d = packed + 13720;
+            const int o0 = 140;
             for (int j = 0; j < 3; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 97; ++s) {
-                for (int j = 0; j < 3; ++j) d[3 * s + 3 + j] = w->pw_w[(o0 + j) * 97 + s];
+                for (int j = 0; j < 3; ++j) d[3 * s + j + 3] = w->pw_w[97 * o0 + 97 * j + s];
             }
         }
     }
@@ -2151,9 +2114,9 @@ static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const fl
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 100 + s];
-                const float vi2 = in[ib + 200 + s];
-                const float vi3 = in[ib + 300 + s];
+                const float vi1 = in[ib + s + 100];
+                const float vi2 = in[ib + s + 200];
+                const float vi3 = in[ib + s + 300];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2169,17 +2132,17 @@ static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const fl
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 77 + j] = v;
+                out[ob + j + 77] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 154 + j] = v;
+                out[ob + j + 154] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 231 + j] = v;
+                out[ob + j + 231] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2191,49 +2154,43 @@ static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const fl
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 100 + s];
-                const float vi2 = in[ib + 200 + s];
-                const float vi3 = in[ib + 300 + s];
+                const float vi1 = in[ib + s + 100];
+                const float vi2 = in[ib + s + 200];
+                const float vi3 = in[ib + s + 300];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
+                float v = vacc1[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 77 + j] = v;
+                out[ob + 77] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
+                float v = vacc2[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 154 + j] = v;
+                out[ob + 154] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
+                float v = vacc3[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + 231 + j] = v;
+                out[ob + 231] = v;
             }
         }
     }
@@ -2265,22 +2222,19 @@ static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const fl
             const int ob = 129436;
             float vacc0[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
+                vacc0[0] = vw[0];
             }
             for (int s = 0; s < 100; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
+                float v = vacc0[0];
                 v = v < 0.0f ? 0.0f : v;
-                out[ob + j] = v;
+                out[ob] = v;
             }
         }
     }
@@ -2290,25 +2244,22 @@ static void Pw_pwblk_4x4(const float *restrict in, float *restrict out, const fl
 void wide_pwblk_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 19; ++n) {
-            float *restrict d = packed + 7777 * g + 404 * n;
-            const int o0 = 77 * g + 4 * n;
+            float *restrict d = packed + 404 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 100; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 100 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[100 * o0 + 100 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 7777 * g + 101 * n + 7676;
-            const int o0 = 77 * g + n + 76;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 7676;
+            const int o0 = 76;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 100; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 100 + s]; }
+                d[s + 1] = w->pw_w[100 * o0 + s];
             }
         }
     }
@@ -2366,9 +2317,9 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
-                const float vi3 = in[ib + 1200 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
+                const float vi3 = in[ib + s + 1200];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2382,15 +2333,15 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                out[ob + j + 29] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                out[ob + j + 58] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 87 + j] = v;
+                out[ob + j + 87] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2402,45 +2353,39 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             float vacc2[1];
             float vacc3[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
-                vacc3[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
+                vacc3[0] = vw[0];
             }
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
-                const float vi3 = in[ib + 1200 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
+                const float vi3 = in[ib + s + 1200];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
-                    vacc3[j] += vi3 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
+                    vacc3[0] += vi3 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                float v = vacc1[0];
+                out[ob + 29] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                float v = vacc2[0];
+                out[ob + 58] = v;
             }
             {
-                const int j = 0;
-                float v = vacc3[j];
-                out[ob + 87 + j] = v;
+                float v = vacc3[0];
+                out[ob + 87] = v;
             }
         }
     }
@@ -2460,8 +2405,8 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2474,11 +2419,11 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                out[ob + j + 29] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                out[ob + j + 58] = v;
             }
         }
         {   /* 1-channel tail */
@@ -2489,37 +2434,32 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
             float vacc1[1];
             float vacc2[1];
             {
-                const int j = 0;
-                vacc0[j] = vw[j];
-                vacc1[j] = vw[j];
-                vacc2[j] = vw[j];
+                vacc0[0] = vw[0];
+                vacc1[0] = vw[0];
+                vacc2[0] = vw[0];
             }
             for (int s = 0; s < 400; ++s) {
                 const float *restrict vk = vw + s + 1;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 400 + s];
-                const float vi2 = in[ib + 800 + s];
+                const float vi1 = in[ib + s + 400];
+                const float vi2 = in[ib + s + 800];
                 {
-                    const int j = 0;
-                    vacc0[j] += vi0 * vk[j];
-                    vacc1[j] += vi1 * vk[j];
-                    vacc2[j] += vi2 * vk[j];
+                    vacc0[0] += vi0 * vk[0];
+                    vacc1[0] += vi1 * vk[0];
+                    vacc2[0] += vi2 * vk[0];
                 }
             }
             {
-                const int j = 0;
-                float v = vacc0[j];
-                out[ob + j] = v;
+                float v = vacc0[0];
+                out[ob] = v;
             }
             {
-                const int j = 0;
-                float v = vacc1[j];
-                out[ob + 29 + j] = v;
+                float v = vacc1[0];
+                out[ob + 29] = v;
             }
             {
-                const int j = 0;
-                float v = vacc2[j];
-                out[ob + 58 + j] = v;
+                float v = vacc2[0];
+                out[ob + 58] = v;
             }
         }
     }
@@ -2529,25 +2469,22 @@ static void Pw_pwtail_4x4(const float *restrict in, float *restrict out, const f
 void wide_pwtail_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 7; ++n) {
-            float *restrict d = packed + 11629 * g + 1604 * n;
-            const int o0 = 29 * g + 4 * n;
+            float *restrict d = packed + 1604 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 400; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 400 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[400 * o0 + 400 * j + s];
             }
         }
     }
     {
-        const int g = 0;
         {
-            const int n = 0;
-            float *restrict d = packed + 11629 * g + 401 * n + 11228;
-            const int o0 = 29 * g + n + 28;
-            { const int j = 0; d[j] = w->pw_b[o0 + j]; }
+            float *restrict d = packed + 11228;
+            const int o0 = 28;
+            d[0] = w->pw_b[o0];
             for (int s = 0; s < 400; ++s) {
-                { const int j = 0; d[s + 1 + j] = w->pw_w[(o0 + j) * 400 + s]; }
+                d[s + 1] = w->pw_w[400 * o0 + s];
             }
         }
     }
@@ -2599,7 +2536,6 @@ static void Run_pwtail(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2611,10 +2547,10 @@ static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2632,12 +2568,12 @@ static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2656,10 +2592,10 @@ static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2672,7 +2608,6 @@ static void Dw_sep1024_R1N1_8c1p(const float *restrict in, float *restrict out, 
 /* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 3 rows (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0..y0 + 2 x cols 0: kernel rows 0..2, cols 1..2 */
     for (int vy = y0; vy < y0 + 3; ++vy) {
         {
@@ -2683,12 +2618,12 @@ static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2705,15 +2640,15 @@ static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2731,12 +2666,12 @@ static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2749,7 +2684,6 @@ static void Dw_sep1024_R2N3_8c1p(const float *restrict in, float *restrict out, 
 /* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -2761,12 +2695,12 @@ static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2784,15 +2718,15 @@ static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8192 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8192]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2811,12 +2745,12 @@ static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6144 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7168 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6144]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7168]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2829,7 +2763,6 @@ static void Dw_sep1024_R2N1_8c1p(const float *restrict in, float *restrict out, 
 /* scalar/spatial.c.in: layer sep1024, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_sep1024_R3N1_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -2841,10 +2774,10 @@ static void Dw_sep1024_R3N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2862,12 +2795,12 @@ static void Dw_sep1024_R3N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 6144 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 1024 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 6144]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 1024]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2886,10 +2819,10 @@ static void Dw_sep1024_R3N1_8c1p(const float *restrict in, float *restrict out, 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8192 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7168 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 1024 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8192]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7168]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 1024]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -2921,9 +2854,9 @@ static void Pw_sep1024_P7_4x4(const float *restrict in, float *restrict out, con
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1024 + s];
-                const float vi2 = in[ib + 2048 + s];
-                const float vi3 = in[ib + 3072 + s];
+                const float vi1 = in[ib + s + 1024];
+                const float vi2 = in[ib + s + 2048];
+                const float vi3 = in[ib + s + 3072];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2939,17 +2872,17 @@ static void Pw_sep1024_P7_4x4(const float *restrict in, float *restrict out, con
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 80 + j] = v;
+                out[ob + j + 80] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 120 + j] = v;
+                out[ob + j + 120] = v;
             }
         }
     }
@@ -2969,8 +2902,8 @@ static void Pw_sep1024_P7_4x4(const float *restrict in, float *restrict out, con
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1024 + s];
-                const float vi2 = in[ib + 2048 + s];
+                const float vi1 = in[ib + s + 1024];
+                const float vi2 = in[ib + s + 2048];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -2985,12 +2918,12 @@ static void Pw_sep1024_P7_4x4(const float *restrict in, float *restrict out, con
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 80 + j] = v;
+                out[ob + j + 80] = v;
             }
         }
     }
@@ -3017,9 +2950,9 @@ static void Pw_sep1024_P21_4x4(const float *restrict in, float *restrict out, co
             for (int s = 0; s < 1024; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 1024 + s];
-                const float vi2 = in[ib + 2048 + s];
-                const float vi3 = in[ib + 3072 + s];
+                const float vi1 = in[ib + s + 1024];
+                const float vi2 = in[ib + s + 2048];
+                const float vi3 = in[ib + s + 3072];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3035,17 +2968,17 @@ static void Pw_sep1024_P21_4x4(const float *restrict in, float *restrict out, co
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 40 + j] = v;
+                out[ob + j + 40] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 80 + j] = v;
+                out[ob + j + 80] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
                 v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
-                out[ob + 120 + j] = v;
+                out[ob + j + 120] = v;
             }
         }
     }
@@ -3082,17 +3015,16 @@ void wide_sep1024_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[1024 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[1024 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 10; ++n) {
-            float *restrict d = packed + 41000 * g + 4100 * n + 10240;
-            const int o0 = 40 * g + 4 * n;
+            float *restrict d = packed + 4100 * n + 10240;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 1024; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 1024 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[1024 * o0 + 1024 * j + s];
             }
         }
     }
@@ -3103,7 +3035,7 @@ void wide_sep1024(const float *restrict in, float *restrict out, const float *re
 {
     enum {
         OUT_ROW = 280,   /* floats of an output row */
-        S2_W = 10240,   /* stage 2's packed weights */
+        S2_W = 10240,    /* stage 2's packed weights */
     };
     Dw_sep1024_R1N1_8c1p(in, scratch, packed, 0);
     Pw_sep1024_P7_4x4(scratch, out, packed + S2_W);
@@ -3158,7 +3090,6 @@ static void Run_sep1024(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 1): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = y0;
@@ -3171,24 +3102,20 @@ static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3208,34 +3135,28 @@ static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3256,24 +3177,20 @@ static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3287,7 +3204,6 @@ static void Dw_sep_m5_R1N1_5c1p(const float *restrict in, float *restrict out, c
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 2): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..2, cols 1..2 */
     {
         const int vy = y0;
@@ -3300,34 +3216,28 @@ static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3347,49 +3257,40 @@ static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 45 + q] * vi;
+                    const float vi = in[ib + 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 45] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3410,34 +3311,28 @@ static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 35 + q] * vi;
+                    const float vi = in[ib + 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 35] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 40 + q] * vi;
+                    const float vi = in[ib + 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 40] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3451,7 +3346,6 @@ static void Dw_sep_m5_R2N1_5c1p(const float *restrict in, float *restrict out, c
 /* scalar/spatial.c.in: layer sep_m5, stage 1 (depthwise 3x3), band of 1 row (row class 3): tile 5c1p, 5 channels x 1 pixel (scalar code) */
 static void Dw_sep_m5_R3N1_5c1p(const float *restrict in, float *restrict out, const float *restrict w, const int y0)
 {
-    (void)w;
     /* rows y0 x cols 0: kernel rows 0..1, cols 1..2 */
     {
         const int vy = y0;
@@ -3464,24 +3358,20 @@ static void Dw_sep_m5_R3N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3501,34 +3391,28 @@ static void Dw_sep_m5_R3N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 3072 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 15 + q] * vi;
+                    const float vi = in[ib - 3072];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 15] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 30 + q] * vi;
+                    const float vi = in[ib + 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 30] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3549,24 +3433,20 @@ static void Dw_sep_m5_R3N1_5c1p(const float *restrict in, float *restrict out, c
                 float vacc[5];
                 for (int j = 0; j < 5; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 5120 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 5 + q] * vi;
+                    const float vi = in[ib - 5120];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 5] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 4096 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 10 + q] * vi;
+                    const float vi = in[ib - 4096];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 10] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 1024 + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 20 + q] * vi;
+                    const float vi = in[ib - 1024];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 5; ++q) vacc[5 * j + q] += vw[5 * j + 25 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 5; ++q) vacc[q] += vw[q + 25] * vi;
                 }
                 for (int j = 0; j < 5; ++j) {
                     float v = vacc[j];
@@ -3599,9 +3479,9 @@ static void Pw_sep_m5_P4_4x4(const float *restrict in, float *restrict out, cons
             for (int s = 0; s < 5120; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 5120 + s];
-                const float vi2 = in[ib + 10240 + s];
-                const float vi3 = in[ib + 15360 + s];
+                const float vi1 = in[ib + s + 5120];
+                const float vi2 = in[ib + s + 10240];
+                const float vi3 = in[ib + s + 15360];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -3615,15 +3495,15 @@ static void Pw_sep_m5_P4_4x4(const float *restrict in, float *restrict out, cons
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 8 + j] = v;
+                out[ob + j + 8] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 16 + j] = v;
+                out[ob + j + 16] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 24 + j] = v;
+                out[ob + j + 24] = v;
             }
         }
     }
@@ -3637,17 +3517,16 @@ void wide_sep_m5_pack(const sg_weights *w, float *packed)
         const int o0 = 5 * ct;
         for (int j = 0; j < 5; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 5; ++j) d[5 * k + 5 + j] = w->dw_w[5120 * k + o0 + j];
+            for (int j = 0; j < 5; ++j) d[5 * k + j + 5] = w->dw_w[5120 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 2; ++n) {
-            float *restrict d = packed + 40968 * g + 20484 * n + 51200;
-            const int o0 = 8 * g + 4 * n;
+            float *restrict d = packed + 20484 * n + 51200;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 5120; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 5120 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[5120 * o0 + 5120 * j + s];
             }
         }
     }
@@ -3714,9 +3593,9 @@ static void Pw_pwg2_4x4(const float *restrict in, float *restrict out, const flo
                 for (int s = 0; s < 128; ++s) {
                     const float *restrict vk = vw + 4 * s + 4;
                     const float vi0 = in[ib + s];
-                    const float vi1 = in[ib + 256 + s];
-                    const float vi2 = in[ib + 512 + s];
-                    const float vi3 = in[ib + 768 + s];
+                    const float vi1 = in[ib + s + 256];
+                    const float vi2 = in[ib + s + 512];
+                    const float vi3 = in[ib + s + 768];
                     for (int j = 0; j < 4; ++j) {
                         vacc0[j] += vi0 * vk[j];
                         vacc1[j] += vi1 * vk[j];
@@ -3730,15 +3609,15 @@ static void Pw_pwg2_4x4(const float *restrict in, float *restrict out, const flo
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc1[j];
-                    out[ob + 96 + j] = v;
+                    out[ob + j + 96] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc2[j];
-                    out[ob + 192 + j] = v;
+                    out[ob + j + 192] = v;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc3[j];
-                    out[ob + 288 + j] = v;
+                    out[ob + j + 288] = v;
                 }
             }
         }
@@ -3776,7 +3655,7 @@ void wide_pwg2_pack(const sg_weights *w, float *packed)
             const int o0 = 48 * g + 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 128; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 128 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[128 * o0 + 128 * j + s];
             }
         }
     }
@@ -4097,9 +3976,9 @@ static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_pwtopo_S1[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
-                    vacc2[j] += in[ib + 512 + k] * vk[j];
-                    vacc3[j] += in[ib + 768 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
+                    vacc2[j] += in[ib + k + 512] * vk[j];
+                    vacc3[j] += in[ib + k + 768] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -4109,18 +3988,18 @@ static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 256 + j];
-                out[ob + 256 + j] = v;
+                v += res[ob + j + 256];
+                out[ob + j + 256] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                v += res[ob + 512 + j];
-                out[ob + 512 + j] = v;
+                v += res[ob + j + 512];
+                out[ob + j + 512] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                v += res[ob + 768 + j];
-                out[ob + 768 + j] = v;
+                v += res[ob + j + 768];
+                out[ob + j + 768] = v;
             }
         }
     }
@@ -4140,7 +4019,7 @@ static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const f
                 for (int j = 0; j < 4; ++j) {
                     const int k = Src_pwtopo_S1[48 * j + s + 192 * n];
                     vacc0[j] += in[ib + k] * vk[j];
-                    vacc1[j] += in[ib + 256 + k] * vk[j];
+                    vacc1[j] += in[ib + k + 256] * vk[j];
                 }
             }
             for (int j = 0; j < 4; ++j) {
@@ -4150,8 +4029,8 @@ static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                v += res[ob + 256 + j];
-                out[ob + 256 + j] = v;
+                v += res[ob + j + 256];
+                out[ob + j + 256] = v;
             }
         }
     }
@@ -4161,13 +4040,12 @@ static void Pw_pwtopo_4x4(const float *restrict in, float *restrict out, const f
 void wide_pwtopo_pack(const sg_weights *w, float *packed)
 {
     {
-        const int g = 0;
         for (int n = 0; n < 64; ++n) {
-            float *restrict d = packed + 12544 * g + 196 * n;
-            const int o0 = 256 * g + 4 * n;
+            float *restrict d = packed + 196 * n;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 48; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 48 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[48 * o0 + 48 * j + s];
             }
         }
     }
@@ -4209,7 +4087,6 @@ static void Run_pwtopo(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer dw, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4221,10 +4098,10 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3072 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3072]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4243,12 +4120,12 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2880 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3072 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2880]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3072]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4268,10 +4145,10 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2880 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2880]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4290,12 +4167,12 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2880 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3072 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2880]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3072]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4313,15 +4190,15 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3072 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2880 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2880 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 3072 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3072]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2880]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2880]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 3072]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4340,12 +4217,12 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3072 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 2880 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 2976 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3072]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 2880]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 2976]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4365,10 +4242,10 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2880 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2880]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4387,12 +4264,12 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3072 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 2880 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 96 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3072]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 2880]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 96]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4412,10 +4289,10 @@ static void Dw_dw_8c1p(const float *restrict in, float *restrict out, const floa
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3072 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 2976 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 96 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3072]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 2976]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 96]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4434,7 +4311,7 @@ void wide_dw_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
 }
@@ -4475,7 +4352,6 @@ static void Run_dw(const float *in, const float *skip, float *out, const float *
 /* scalar/spatial.c.in: layer dwpair, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4487,10 +4363,10 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4509,12 +4385,12 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5808 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5808]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4534,10 +4410,10 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5808 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5808]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4556,12 +4432,12 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5808 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5808]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4579,15 +4455,15 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5808 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5808 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6336 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5808]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5808]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6336]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4606,12 +4482,12 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5808 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6072 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5808]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6072]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4631,10 +4507,10 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5808 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5808]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4653,12 +4529,12 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5808 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 264 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5808]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 264]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4678,10 +4554,10 @@ static void Dw_dwpair_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6336 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 6072 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 264 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6336]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 6072]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 264]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4700,7 +4576,7 @@ void wide_dwpair_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[264 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[264 * k + o0 + j];
         }
     }
 }
@@ -4741,7 +4617,6 @@ static void Run_dwpair(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer dwpair2, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0..11: kernel rows 1..2, cols 0..2 */
     {
         const int vy = 0;
@@ -4752,12 +4627,12 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 464 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6032 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 464]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6032]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4776,10 +4651,10 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6032 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6264 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6032]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6264]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4796,15 +4671,15 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6032 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5800 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5568 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 464 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6032 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6264 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 6496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6032]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5800]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5568]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 464]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6032]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6264]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 6496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4822,12 +4697,12 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6032 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5800 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 6032 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 6264 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6032]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5800]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 6032]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 6264]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4845,12 +4720,12 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6032 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5800 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 5568 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 464 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6032]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5800]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 5568]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 464]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4869,10 +4744,10 @@ static void Dw_dwpair2_8c1p(const float *restrict in, float *restrict out, const
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 6032 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 5800 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 232 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 6032]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 5800]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 232]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -4890,7 +4765,7 @@ void wide_dwpair2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[232 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[232 * k + o0 + j];
         }
     }
 }
@@ -4931,7 +4806,6 @@ static void Run_dwpair2(const float *in, const float *skip, float *out, const fl
 /* scalar/spatial.c.in: layer dwpass, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -4943,10 +4817,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4959,10 +4833,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4981,12 +4855,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -4999,12 +4873,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5024,10 +4898,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5040,10 +4914,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5062,12 +4936,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5080,12 +4954,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5103,15 +4977,15 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5124,15 +4998,15 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[27 + j] * in[ib + 8496 + j]; /* tap 2,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 27] * in[ib + j + 8496]; /* tap 2,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5151,12 +5025,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5169,12 +5043,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[21 + j] * in[ib + 7434 + j]; /* tap 2,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[24 + j] * in[ib + 7965 + j]; /* tap 2,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 21] * in[ib + j + 7434]; /* tap 2,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 24] * in[ib + j + 7965]; /* tap 2,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5194,10 +5068,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5210,10 +5084,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5232,12 +5106,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5250,12 +5124,12 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[9 + j] * in[ib - 7434 + j]; /* tap 0,2 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[18 + j] * in[ib + 531 + j]; /* tap 1,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 9] * in[ib + j - 7434]; /* tap 0,2 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 18] * in[ib + j + 531]; /* tap 1,2 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5275,10 +5149,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5291,10 +5165,10 @@ static void Dw_dwpass_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 5280;
                 float vacc[3];
                 for (int j = 0; j < 3; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[3 + j] * in[ib - 8496 + j]; /* tap 0,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[6 + j] * in[ib - 7965 + j]; /* tap 0,1 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[12 + j] * in[ib - 531 + j]; /* tap 1,0 */
-                for (int j = 0; j < 3; ++j) vacc[j] += vw[15 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 3] * in[ib + j - 8496]; /* tap 0,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 6] * in[ib + j - 7965]; /* tap 0,1 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 12] * in[ib + j - 531]; /* tap 1,0 */
+                for (int j = 0; j < 3; ++j) vacc[j] += vw[j + 15] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 3; ++j) {
                     float v = vacc[j];
                     v = v < 0.0f ? 0.0f : v; v = v > 6.000000000e+00f ? 6.000000000e+00f : v;
@@ -5313,16 +5187,15 @@ void wide_dwpass_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[531 * k + o0 + j];
         }
     }
     {   /* 3-channel tiles from channel 528 */
-        const int ct = 0;
-        float *restrict d = packed + 30 * ct + 5280;
-        const int o0 = 3 * ct + 528;
+        float *restrict d = packed + 5280;
+        const int o0 = 528;
         for (int j = 0; j < 3; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 3; ++j) d[3 * k + 3 + j] = w->dw_w[531 * k + o0 + j];
+            for (int j = 0; j < 3; ++j) d[3 * k + j + 3] = w->dw_w[531 * k + o0 + j];
         }
     }
 }
@@ -5363,7 +5236,6 @@ static void Run_dwpass(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer dwk5s2, stage 1 (depthwise 5x5): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..4, cols 1..4 */
     {
         const int vy = 0;
@@ -5375,22 +5247,22 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 7424 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 7552 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 11008 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 11136 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 7424]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 7552]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 11008]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 11136]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5408,26 +5280,26 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 7040 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 7424 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 7552 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 10624 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 11008 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 11136 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 7040]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 7424]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 7552]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 10624]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 11008]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 11136]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5446,18 +5318,18 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 7040 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 10624 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 7040]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 10624]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5475,26 +5347,26 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3328 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3200 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 7424 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 7552 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 11008 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 11136 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3328]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3200]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 7424]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 7552]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 11008]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 11136]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5511,31 +5383,31 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3712 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3328 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3200 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 7040 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[152 + j] * in[ib + 7424 + j]; /* tap 3,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[160 + j] * in[ib + 7552 + j]; /* tap 3,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 10624 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[192 + j] * in[ib + 11008 + j]; /* tap 4,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[200 + j] * in[ib + 11136 + j]; /* tap 4,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3712]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3328]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3200]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 7040]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 152] * in[ib + j + 7424]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 160] * in[ib + j + 7552]; /* tap 3,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 10624]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 192] * in[ib + j + 11008]; /* tap 4,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 200] * in[ib + j + 11136]; /* tap 4,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5553,21 +5425,21 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3712 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib + 7040 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[136 + j] * in[ib + 7168 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[144 + j] * in[ib + 7296 + j]; /* tap 3,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[168 + j] * in[ib + 10624 + j]; /* tap 4,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[176 + j] * in[ib + 10752 + j]; /* tap 4,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[184 + j] * in[ib + 10880 + j]; /* tap 4,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3712]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j + 7040]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 136] * in[ib + j + 7168]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 144] * in[ib + j + 7296]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 168] * in[ib + j + 10624]; /* tap 4,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 176] * in[ib + j + 10752]; /* tap 4,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 184] * in[ib + j + 10880]; /* tap 4,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5586,18 +5458,18 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3328 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3200 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3328]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3200]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5615,21 +5487,21 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3712 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib - 3328 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib - 3200 + j]; /* tap 0,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 256 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + 384 + j]; /* tap 1,4 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib + 3840 + j]; /* tap 2,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib + 3968 + j]; /* tap 2,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3712]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j - 3328]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j - 3200]; /* tap 0,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 256]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j + 384]; /* tap 1,4 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j + 3840]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j + 3968]; /* tap 2,4 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5648,15 +5520,15 @@ static void Dw_dwk5s2_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 208 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib - 3712 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib - 3584 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 3456 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 128 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 128 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + 3456 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib + 3584 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib + 3712 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j - 3712]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j - 3584]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 3456]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 128]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 128]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j + 3456]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j + 3584]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j + 3712]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -5674,7 +5546,7 @@ void wide_dwk5s2_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 25; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[128 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[128 * k + o0 + j];
         }
     }
 }
@@ -5716,7 +5588,6 @@ static void Run_dwk5s2(const float *in, const float *skip, float *out, const flo
 /* scalar/spatial.c.in: layer dwm4, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1..2, cols 1..2 */
     {
         const int vy = 0;
@@ -5730,19 +5601,19 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5756,24 +5627,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5793,28 +5660,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5828,34 +5695,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5876,20 +5737,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5903,24 +5764,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -5940,28 +5797,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -5975,34 +5832,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6021,40 +5872,40 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,2 */
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 72 + q] * vi;
+                    const float vi = in[ib + j + 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 72] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6068,49 +5919,40 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 {   /* tap 2,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 36 + q] * vi;
+                    const float vi = in[ib + 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 36] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6130,28 +5972,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,0 */
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 56 + q] * vi;
+                    const float vi = in[ib + j + 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 56] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 2,1 */
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 64 + q] * vi;
+                    const float vi = in[ib + j + 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 64] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6165,34 +6007,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 2,0 */
-                    const int j = 0;
-                    const float vi = in[ib + 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 28 + q] * vi;
+                    const float vi = in[ib + 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 28] * vi;
                 }
                 {   /* tap 2,1 */
-                    const int j = 0;
-                    const float vi = in[ib + 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 32] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6213,20 +6049,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6240,24 +6076,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6277,28 +6109,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,2 */
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + j - 528];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 24] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,2 */
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 48 + q] * vi;
+                    const float vi = in[ib + j + 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 48] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6312,34 +6144,28 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 0,2 */
-                    const int j = 0;
-                    const float vi = in[ib - 528 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 12 + q] * vi;
+                    const float vi = in[ib - 528];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 12] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 {   /* tap 1,2 */
-                    const int j = 0;
-                    const float vi = in[ib + 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 24 + q] * vi;
+                    const float vi = in[ib + 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 24] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6360,20 +6186,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
                 for (int j = 0; j < 2; ++j) {   /* tap 0,0 */
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib + j - 594];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 8] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 0,1 */
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib + j - 561];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 16] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,0 */
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 32 + q] * vi;
+                    const float vi = in[ib + j - 33];
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 32] * vi;
                 }
                 for (int j = 0; j < 2; ++j) {   /* tap 1,1 */
                     const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 40 + q] * vi;
+                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + q + 40] * vi;
                 }
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
@@ -6387,24 +6213,20 @@ static void Dw_dwm4_8c1p(const float *restrict in, float *restrict out, const fl
                 float vacc[4];
                 for (int j = 0; j < 4; ++j) vacc[j] = vw[j];
                 {   /* tap 0,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 594 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 4 + q] * vi;
+                    const float vi = in[ib - 594];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 4] * vi;
                 }
                 {   /* tap 0,1 */
-                    const int j = 0;
-                    const float vi = in[ib - 561 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 8 + q] * vi;
+                    const float vi = in[ib - 561];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 8] * vi;
                 }
                 {   /* tap 1,0 */
-                    const int j = 0;
-                    const float vi = in[ib - 33 + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 16 + q] * vi;
+                    const float vi = in[ib - 33];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 16] * vi;
                 }
                 {   /* tap 1,1 */
-                    const int j = 0;
-                    const float vi = in[ib + j];
-                    for (int q = 0; q < 4; ++q) vacc[4 * j + q] += vw[4 * j + 20 + q] * vi;
+                    const float vi = in[ib];
+                    for (int q = 0; q < 4; ++q) vacc[q] += vw[q + 20] * vi;
                 }
                 for (int j = 0; j < 4; ++j) {
                     float v = vacc[j];
@@ -6423,16 +6245,15 @@ void wide_dwm4_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[132 * k + o0 + j];
         }
     }
     {   /* 1-channel tiles from channel 32 */
-        const int ct = 0;
-        float *restrict d = packed + 40 * ct + 1280;
-        const int o0 = 4 * ct + 128;
+        float *restrict d = packed + 1280;
+        const int o0 = 128;
         for (int j = 0; j < 4; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 4; ++j) d[4 * k + 4 + j] = w->dw_w[132 * k + o0 + j];
+            for (int j = 0; j < 4; ++j) d[4 * k + j + 4] = w->dw_w[132 * k + o0 + j];
         }
     }
 }
@@ -6493,7 +6314,6 @@ static void Run_dwm4(const float *in, const float *skip, float *out, const float
 /* scalar/spatial.c.in: layer bot, stage 1 (depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0..12 x cols 0..12: kernel rows 0..2, cols 0..2 (interior) */
     for (int vy = 0; vy < 13; ++vy) {
         for (int vx = 0; vx < 13; ++vx) {
@@ -6503,15 +6323,15 @@ static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2688 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2784 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2880 + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5376 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5472 + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 5568 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2688]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2784]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2880]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5376]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5472]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 5568]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6529,12 +6349,12 @@ static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2688 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2784 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + 5376 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib + 5472 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2688]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2784]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j + 5376]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j + 5472]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6552,12 +6372,12 @@ static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 192 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2688 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2784 + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + 2880 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 192]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2688]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2784]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j + 2880]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6576,10 +6396,10 @@ static void Dw_bot_S1_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 96 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 2688 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 2784 + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 96]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 2688]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 2784]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6610,9 +6430,9 @@ static void Pw_bot_S2_4x4(const float *restrict in, float *restrict out, const f
             for (int s = 0; s < 96; ++s) {
                 const float *restrict vk = vw + 4 * s + 4;
                 const float vi0 = in[ib + s];
-                const float vi1 = in[ib + 96 + s];
-                const float vi2 = in[ib + 192 + s];
-                const float vi3 = in[ib + 288 + s];
+                const float vi1 = in[ib + s + 96];
+                const float vi2 = in[ib + s + 192];
+                const float vi3 = in[ib + s + 288];
                 for (int j = 0; j < 4; ++j) {
                     vacc0[j] += vi0 * vk[j];
                     vacc1[j] += vi1 * vk[j];
@@ -6626,15 +6446,15 @@ static void Pw_bot_S2_4x4(const float *restrict in, float *restrict out, const f
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc1[j];
-                out[ob + 96 + j] = v;
+                out[ob + j + 96] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc2[j];
-                out[ob + 192 + j] = v;
+                out[ob + j + 192] = v;
             }
             for (int j = 0; j < 4; ++j) {
                 float v = vacc3[j];
-                out[ob + 288 + j] = v;
+                out[ob + j + 288] = v;
             }
         }
     }
@@ -6643,7 +6463,6 @@ static void Pw_bot_S2_4x4(const float *restrict in, float *restrict out, const f
 /* scalar/spatial.c.in: layer bot, stage 3 (transposed depthwise 3x3): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const float *restrict w, const float *restrict res)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 0, cols 0 */
     {
         const int vy = 0;
@@ -6655,7 +6474,7 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6675,8 +6494,8 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6696,7 +6515,7 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6716,8 +6535,8 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1344 + j]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1344]; /* tap 2,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6736,10 +6555,10 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib - 96 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib - 1344 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib - 1440 + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j - 96]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j - 1344]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j - 1440]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6758,8 +6577,8 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 1344 + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 1344]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6779,7 +6598,7 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6798,8 +6617,8 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib - 96 + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j - 96]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6818,7 +6637,7 @@ static void Up_bot_S3_8c1p(const float *restrict in, float *restrict out, const 
                 const float *restrict vw = w + 80 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     v += res[ob + j];
@@ -6838,17 +6657,16 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[96 * k + o0 + j];
         }
     }
     {
-        const int g = 0;
         for (int n = 0; n < 24; ++n) {
-            float *restrict d = packed + 9312 * g + 388 * n + 960;
-            const int o0 = 96 * g + 4 * n;
+            float *restrict d = packed + 388 * n + 960;
+            const int o0 = 4 * n;
             for (int j = 0; j < 4; ++j) d[j] = w->pw_b[o0 + j];
             for (int s = 0; s < 96; ++s) {
-                for (int j = 0; j < 4; ++j) d[4 * s + 4 + j] = w->pw_w[(o0 + j) * 96 + s];
+                for (int j = 0; j < 4; ++j) d[4 * s + j + 4] = w->pw_w[96 * o0 + 96 * j + s];
             }
         }
     }
@@ -6857,7 +6675,7 @@ void wide_bot_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->up_b[o0 + j];
         for (int k = 0; k < 9; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->up_w[96 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->up_w[96 * k + o0 + j];
         }
     }
 }
@@ -6867,8 +6685,8 @@ void wide_bot(const float *restrict in, float *restrict out, const float *restri
 {
     enum {
         S2_OUT = 18816,   /* stage 2's output in scratch */
-        S2_W = 960,   /* stage 2's packed weights */
-        S3_W = 10272,   /* stage 3's packed weights */
+        S2_W = 960,       /* stage 2's packed weights */
+        S3_W = 10272,     /* stage 3's packed weights */
     };
     Dw_bot_S1_8c1p(in, scratch, packed);
     Pw_bot_S2_4x4(scratch, scratch + S2_OUT, packed + S2_W);
@@ -6904,7 +6722,6 @@ static void Run_bot(const float *in, const float *skip, float *out, const float 
 /* scalar/spatial.c.in: layer dec, stage 1 (transposed depthwise 4x4): tile 8c1p, 8 channels x 1 pixel (scalar code) */
 static void Up_dec_8c1p(const float *restrict in, float *restrict out, const float *restrict w)
 {
-    (void)w;
     /* rows 0 x cols 0: kernel rows 1, cols 1 */
     {
         const int vy = 0;
@@ -6916,7 +6733,7 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6934,8 +6751,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 80 + j]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 80]; /* tap 1,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6953,8 +6770,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 80 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 80]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6973,7 +6790,7 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -6991,8 +6808,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 1120 + j]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 1120]; /* tap 3,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7009,10 +6826,10 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[48 + j] * in[ib + j]; /* tap 1,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[64 + j] * in[ib - 80 + j]; /* tap 1,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[112 + j] * in[ib - 1120 + j]; /* tap 3,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[128 + j] * in[ib - 1200 + j]; /* tap 3,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 48] * in[ib + j]; /* tap 1,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 64] * in[ib + j - 80]; /* tap 1,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 112] * in[ib + j - 1120]; /* tap 3,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 128] * in[ib + j - 1200]; /* tap 3,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7029,10 +6846,10 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[40 + j] * in[ib + 80 + j]; /* tap 1,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[104 + j] * in[ib - 1040 + j]; /* tap 3,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 1120 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 40] * in[ib + j + 80]; /* tap 1,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 104] * in[ib + j - 1040]; /* tap 3,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 1120]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7050,8 +6867,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[56 + j] * in[ib + j]; /* tap 1,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[120 + j] * in[ib - 1120 + j]; /* tap 3,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 56] * in[ib + j]; /* tap 1,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 120] * in[ib + j - 1120]; /* tap 3,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7069,8 +6886,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 1120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 1120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7087,10 +6904,10 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[16 + j] * in[ib + 1120 + j]; /* tap 0,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[32 + j] * in[ib + 1040 + j]; /* tap 0,3 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 80 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 16] * in[ib + j + 1120]; /* tap 0,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 32] * in[ib + j + 1040]; /* tap 0,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 80]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7107,10 +6924,10 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[8 + j] * in[ib + 1200 + j]; /* tap 0,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 8] * in[ib + j + 1200]; /* tap 0,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7128,8 +6945,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[24 + j] * in[ib + 1120 + j]; /* tap 0,2 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 24] * in[ib + j + 1120]; /* tap 0,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7148,7 +6965,7 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j]; /* tap 2,1 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7166,8 +6983,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[80 + j] * in[ib + j]; /* tap 2,1 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[96 + j] * in[ib - 80 + j]; /* tap 2,3 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 80] * in[ib + j]; /* tap 2,1 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 96] * in[ib + j - 80]; /* tap 2,3 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7185,8 +7002,8 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[72 + j] * in[ib + 80 + j]; /* tap 2,0 */
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 72] * in[ib + j + 80]; /* tap 2,0 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7205,7 +7022,7 @@ static void Up_dec_8c1p(const float *restrict in, float *restrict out, const flo
                 const float *restrict vw = w + 136 * ct;
                 float vacc[8];
                 for (int j = 0; j < 8; ++j) vacc[j] = vw[j];
-                for (int j = 0; j < 8; ++j) vacc[j] += vw[88 + j] * in[ib + j]; /* tap 2,2 */
+                for (int j = 0; j < 8; ++j) vacc[j] += vw[j + 88] * in[ib + j]; /* tap 2,2 */
                 for (int j = 0; j < 8; ++j) {
                     float v = vacc[j];
                     out[ob + j] = v;
@@ -7223,7 +7040,7 @@ void wide_dec_pack(const sg_weights *w, float *packed)
         const int o0 = 8 * ct;
         for (int j = 0; j < 8; ++j) d[j] = w->dw_b[o0 + j];
         for (int k = 0; k < 16; ++k) {
-            for (int j = 0; j < 8; ++j) d[8 * k + 8 + j] = w->dw_w[80 * k + o0 + j];
+            for (int j = 0; j < 8; ++j) d[8 * k + j + 8] = w->dw_w[80 * k + o0 + j];
         }
     }
 }
